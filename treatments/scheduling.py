@@ -20,7 +20,7 @@ Times are naive wall-clock datetimes in the clinic's time zone (the caller conve
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
@@ -396,42 +396,61 @@ def propose_course(
     start: date,
     not_before: datetime | None = None,
     first_session_search_days: int = FIRST_SESSION_SEARCH_DAYS,
+    fixed: Mapping[int, Slot] | None = None,
 ) -> CourseProposal:
     """The first free slot for every session, in order.
 
     Session 1: the first slot at or after `start` (and `not_before`), looking up to
     `first_session_search_days` ahead. Each next session: the first slot inside
-    [previous + minimum interval, previous + usual interval + window]. Each chosen slot is
+    [previous + minimum interval, previous + usual interval + window]. Sessions in `fixed`
+    (already booked) keep their slot and anchor their neighbours: a session placed before a
+    fixed one ends its window at least the minimum interval before it. Each chosen slot is
     taken before the next is searched, so a course never collides with itself. When a
-    session finds no slot, it and every later one are left without a slot, with the reason.
+    session finds no slot, every later unfixed one waits for it, with the reason.
     """
+    fixed = dict(fixed or {})
+    ordered = sorted(sessions, key=lambda s: s.number)
     proposed: list[ProposedSession] = []
     working = clinic
     previous: date | None = None
-    for request in sorted(sessions, key=lambda s: s.number):
+    blocked_by: int | None = None
+    for i, request in enumerate(ordered):
+        if request.number in fixed:
+            slot = fixed[request.number]
+            day = slot.start.date()
+            proposed.append(ProposedSession(request.number, day, day, slot))
+            previous = day
+            continue
         if previous is None:
             earliest, latest = start, start + timedelta(days=first_session_search_days)
         else:
             earliest, latest = session_window(previous, rules)
-        if proposed and proposed[-1].slot is None:
+        following = next((fixed[r.number] for r in ordered[i + 1 :] if r.number in fixed), None)
+        if following is not None:
+            latest = min(latest, following.start.date() - timedelta(days=rules.min_interval_days))
+        if blocked_by is not None:
             proposed.append(
                 ProposedSession(
                     request.number,
                     earliest,
                     latest,
                     None,
-                    f"Waiting for session {proposed[-1].number} to be placed first.",
+                    f"Waiting for session {blocked_by} to be placed first.",
                 )
             )
             continue
-        found = free_slots(
-            working,
-            need=need,
-            duration_minutes=request.duration_minutes,
-            first_day=earliest,
-            last_day=latest,
-            not_before=not_before,
-            limit=1,
+        found = (
+            free_slots(
+                working,
+                need=need,
+                duration_minutes=request.duration_minutes,
+                first_day=earliest,
+                last_day=latest,
+                not_before=not_before,
+                limit=1,
+            )
+            if earliest <= latest
+            else ()
         )
         if not found:
             proposed.append(
@@ -442,9 +461,12 @@ def propose_course(
                     None,
                     f"No provider, room{' and device' if need.device else ''} free for "
                     f"{request.duration_minutes} minutes between {_day(earliest)} and "
-                    f"{_day(latest)}.",
+                    f"{_day(latest)}."
+                    if earliest <= latest
+                    else "No date fits between the sessions around it; move them first.",
                 )
             )
+            blocked_by = request.number
             continue
         slot = found[0]
         proposed.append(ProposedSession(request.number, earliest, latest, slot))

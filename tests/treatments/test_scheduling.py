@@ -489,3 +489,38 @@ def test_course_proposals_respect_resources_hours_and_intervals(
         else:
             assert day >= MONDAY
         previous = day
+
+
+def test_fixed_sessions_keep_their_slot_and_bound_the_ones_around_them():
+    # Session 1 was cancelled; sessions 2 and 3 are still booked.
+    day2 = MONDAY + timedelta(days=35)
+    day3 = day2 + timedelta(days=30)
+    s2 = Slot(at(day2, "10:00"), at(day2, "10:30"), 1, 1)
+    s3 = Slot(at(day3, "10:00"), at(day3, "10:30"), 1, 1)
+    proposal = propose_course(
+        CLINIC.with_busy(s2.busy() + s3.busy()),
+        need=INJ_NEED,
+        sessions=[SessionRequest(n, 30) for n in (1, 2, 3)],
+        rules=INJ_RULES,
+        start=MONDAY,
+        fixed={2: s2, 3: s3},
+    )
+    first = proposal.sessions[0]
+    assert first.slot.start == at(MONDAY, "09:00")
+    assert first.latest == day2 - timedelta(days=28)
+    assert [p.slot for p in proposal.sessions[1:]] == [s2, s3]
+
+
+def test_no_room_between_fixed_sessions_is_explained():
+    day2 = MONDAY + timedelta(days=10)
+    s2 = Slot(at(day2, "10:00"), at(day2, "10:30"), 1, 1)
+    proposal = propose_course(
+        CLINIC,
+        need=INJ_NEED,
+        sessions=[SessionRequest(1, 30), SessionRequest(2, 30)],
+        rules=INJ_RULES,
+        start=MONDAY,
+        fixed={2: s2},
+    )
+    assert proposal.sessions[0].slot is None
+    assert "No date fits between the sessions around it" in proposal.sessions[0].problem

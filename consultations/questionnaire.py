@@ -92,6 +92,7 @@ class QuestionDef:
     show_if: ShowIf | None = None
     rules: tuple[Rule, ...] = ()
     section: str = ""
+    help_text: str = ""
 
     @property
     def options(self) -> tuple[Choice, ...]:
@@ -137,16 +138,25 @@ def _matches(answer: Answer | None, value: str) -> bool:
     return answer == value
 
 
-def visible_keys(questions: Iterable[QuestionDef], answers: Mapping[str, Answer]) -> set[str]:
+def visible_keys(
+    questions: Iterable[QuestionDef],
+    answers: Mapping[str, Answer],
+    *,
+    context: Mapping[str, Answer] | None = None,
+) -> set[str]:
     """Keys of the questions shown for these answers.
 
     A question whose controlling question is itself hidden is hidden too, so a chain of
-    show-ifs collapses as soon as an early answer changes.
+    show-ifs collapses as soon as an early answer changes. `context` holds answers from
+    earlier steps (shown when they were given).
     """
-    shown: set[str] = set()
+    known = {**(context or {}), **answers}
+    shown: set[str] = set(context or {})
     for question in questions:
         rule = question.show_if
-        if rule is None or (rule.question in shown and _matches(answers.get(rule.question), rule.value)):
+        if rule is None or (
+            rule.question in shown and _matches(known.get(rule.question), rule.value)
+        ):
             shown.add(question.key)
     return shown
 
@@ -293,7 +303,10 @@ def definition_errors(questions: Sequence[QuestionDef]) -> list[str]:
         values = [c.value for c in question.choices]
         if len(values) != len(set(values)):
             problems.append(f"{question.key}: two choices share a value.")
-        if question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE) and not values:
+        if (
+            question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
+            and not values
+        ):
             problems.append(f"{question.key}: a choice question needs choices.")
         if (
             question.min_value is not None

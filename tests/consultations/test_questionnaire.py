@@ -122,7 +122,11 @@ BREASTFEEDING = QuestionDef(
     "breastfeeding", "Breastfeeding?", T.YES_NO, required=True, show_if=ShowIf("sex", "female")
 )
 SEX = QuestionDef(
-    "sex", "Sex", T.SINGLE_CHOICE, required=True, choices=(Choice("female", "F"), Choice("male", "M"))
+    "sex",
+    "Sex",
+    T.SINGLE_CHOICE,
+    required=True,
+    choices=(Choice("female", "F"), Choice("male", "M")),
 )
 HAD_SURGERY = QuestionDef("had_surgery", "Surgery?", T.YES_NO, required=True)
 WHEN = QuestionDef(
@@ -131,7 +135,9 @@ WHEN = QuestionDef(
 WHICH = QuestionDef(
     "which", "Which?", T.SHORT_TEXT, required=True, show_if=ShowIf("surgery_date", "2024-01-01")
 )
-DOSE = QuestionDef("dose", "Dose?", T.SHORT_TEXT, required=True, show_if=ShowIf("meds", "anticoagulant"))
+DOSE = QuestionDef(
+    "dose", "Dose?", T.SHORT_TEXT, required=True, show_if=ShowIf("meds", "anticoagulant")
+)
 CHAIN = [HAD_SURGERY, WHEN, WHICH]
 
 
@@ -142,7 +148,11 @@ CHAIN = [HAD_SURGERY, WHEN, WHICH]
         ([SEX, BREASTFEEDING], {"sex": "male"}, {"sex"}),
         ([SEX, BREASTFEEDING], {"sex": "female"}, {"sex", "breastfeeding"}),
         (CHAIN, {"had_surgery": "no", "surgery_date": "2024-01-01"}, {"had_surgery"}),
-        (CHAIN, {"had_surgery": "yes", "surgery_date": "2024-01-01"}, {"had_surgery", "surgery_date", "which"}),
+        (
+            CHAIN,
+            {"had_surgery": "yes", "surgery_date": "2024-01-01"},
+            {"had_surgery", "surgery_date", "which"},
+        ),
         ([MEDS, DOSE], {"meds": ["anticoagulant", "isotretinoin"]}, {"meds", "dose"}),
         ([MEDS, DOSE], {"meds": ["isotretinoin"]}, {"meds"}),
         # A show-if on a later question never shows (it is a definition error too).
@@ -173,7 +183,9 @@ def test_an_invalid_controlling_answer_hides_what_depends_on_it():
 def test_show_if_can_depend_on_an_earlier_step():
     result = validate([BREASTFEEDING], {}, context={"sex": "female"})
     assert result.errors == {"breastfeeding": REQUIRED_MESSAGE}
-    assert validate([BREASTFEEDING], {"breastfeeding": "yes"}, context={"sex": "male"}).answers == {}
+    assert (
+        validate([BREASTFEEDING], {"breastfeeding": "yes"}, context={"sex": "male"}).answers == {}
+    )
 
 
 def test_prune_drops_answers_an_earlier_change_has_hidden():
@@ -191,7 +203,10 @@ def test_missing_required_lists_only_shown_questions():
     ("questions", "problem"),
     [
         ([SHORT, SHORT], "Two questions use the key 'name'."),
-        ([BREASTFEEDING, SEX], "breastfeeding: show-if must refer to an earlier question, not 'sex'."),
+        (
+            [BREASTFEEDING, SEX],
+            "breastfeeding: show-if must refer to an earlier question, not 'sex'.",
+        ),
         (
             [SEX, QuestionDef("x", "X", T.YES_NO, show_if=ShowIf("sex", "other"))],
             "x: show-if value 'other' is not an answer to 'sex'.",
@@ -202,7 +217,11 @@ def test_missing_required_lists_only_shown_questions():
             "n: the minimum is above the maximum.",
         ),
         (
-            [QuestionDef("p", "P", T.YES_NO, rules=(Rule("maybe", "pregnancy", Severity.EXCLUDE),))],
+            [
+                QuestionDef(
+                    "p", "P", T.YES_NO, rules=(Rule("maybe", "pregnancy", Severity.EXCLUDE),)
+                )
+            ],
             "p: the screening rule's value 'maybe' is not one of the question's answers.",
         ),
         (
@@ -233,7 +252,9 @@ def test_any_number_in_range_round_trips(number):
     assert clean_answer(WEIGHT, cleaned) == cleaned
 
 
-@given(st.dictionaries(st.sampled_from(["had_surgery", "surgery_date", "which"]), st.text(max_size=12)))
+@given(
+    st.dictionaries(st.sampled_from(["had_surgery", "surgery_date", "which"]), st.text(max_size=12))
+)
 def test_validation_never_keeps_an_answer_to_a_hidden_question(raw):
     result = validate(CHAIN, raw)
     assert set(result.answers) <= visible_keys(CHAIN, result.answers)

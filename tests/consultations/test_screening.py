@@ -90,7 +90,9 @@ def test_screen(answers, expected):
 
 
 def test_flag_names_the_answer_that_raised_it():
-    (pregnancy, anticoagulants) = screen(QUESTIONS, {"pregnant": "yes", "meds": ["vitamins", "anticoagulant"]})
+    (pregnancy, anticoagulants) = screen(
+        QUESTIONS, {"pregnant": "yes", "meds": ["vitamins", "anticoagulant"]}
+    )
     assert pregnancy == Flag(
         code="pregnancy",
         severity=S.EXCLUDE,
@@ -123,7 +125,9 @@ answers_strategy = st.fixed_dictionaries(
     {},
     optional={
         "pregnant": st.sampled_from(["yes", "no"]),
-        "meds": st.lists(st.sampled_from(["anticoagulant", "isotretinoin", "vitamins"]), unique=True),
+        "meds": st.lists(
+            st.sampled_from(["anticoagulant", "isotretinoin", "vitamins"]), unique=True
+        ),
         "bleeding": st.sampled_from(["yes", "no"]),
         "bleeding_severe": st.sampled_from(["yes", "no"]),
         "smoker": st.sampled_from(["yes", "no"]),

@@ -130,7 +130,7 @@ SECTIONS = [
                 key="medicine_kinds",
                 type="multiple_choice",
                 show_if=("takes_medicines", "yes"),
-                text="Are any of them one of these?",
+                text="Are any of your medicines one of these?",
                 help="Tick all that apply, or leave blank if none.",
                 choices=[
                     (

@@ -7,7 +7,7 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
 from clinic.api import bad_request, require_perm
@@ -99,7 +99,7 @@ def create_patient(request: HttpRequest, payload: PatientIn):
         patient = services.patient_create(data=form.cleaned_data, by=request.user)
     except ValidationError as exc:
         raise bad_request(exc.message_dict) from None
-    return 201, _patient_out(patient)
+    return Status(201, _patient_out(patient))
 
 
 @router.get("/patients/{patient_id}", response=PatientDetailOut, summary="A patient and intakes")
@@ -155,4 +155,4 @@ def create_intake_link(request: HttpRequest, patient_id: int, payload: IntakeLin
             exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
         ) from None
     url = request.build_absolute_uri(reverse("consultations:intake-start", args=[intake.token]))
-    return 201, {"id": intake.pk, "url": url, "expires_at": intake.expires_at}
+    return Status(201, {"id": intake.pk, "url": url, "expires_at": intake.expires_at})

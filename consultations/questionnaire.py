@@ -179,8 +179,8 @@ def _single(raw: RawAnswer) -> str:
 
 
 def _format_decimal(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
+    """72.50 -> "72.5", 1E+2 -> "100": what a person would write."""
+    return format(value.normalize(), "f")
 
 
 def clean_answer(question: QuestionDef, raw: RawAnswer) -> Answer:
@@ -217,11 +217,13 @@ def clean_answer(question: QuestionDef, raw: RawAnswer) -> Answer:
         unit = f" {question.unit}" if question.unit else ""
         low, high = question.min_value, question.max_value
         if low is not None and high is not None and not (low <= number <= high):
-            raise AnswerError(f"Enter a number between {low} and {high}{unit}.")
+            raise AnswerError(
+                f"Enter a number between {_format_decimal(low)} and {_format_decimal(high)}{unit}."
+            )
         if low is not None and number < low:
-            raise AnswerError(f"Enter a number of at least {low}{unit}.")
+            raise AnswerError(f"Enter a number of at least {_format_decimal(low)}{unit}.")
         if high is not None and number > high:
-            raise AnswerError(f"Enter a number of at most {high}{unit}.")
+            raise AnswerError(f"Enter a number of at most {_format_decimal(high)}{unit}.")
         return _format_decimal(number)
     if kind in (QuestionType.YES_NO, QuestionType.SINGLE_CHOICE):
         lowered = text.lower() if kind == QuestionType.YES_NO else text

@@ -55,9 +55,7 @@ def test_patient_list_search(people, front_desk, query, expected):
     [("name", ["sam", "dana"]), ("-name", ["dana", "sam"]), ("dob", ["dana", "sam"])],
 )
 def test_patient_list_sort(people, front_desk, sort, expected):
-    assert list(selectors.patient_list(user=front_desk, sort=sort)) == [
-        people[n] for n in expected
-    ]
+    assert list(selectors.patient_list(user=front_desk, sort=sort)) == [people[n] for n in expected]
 
 
 def test_patient_list_is_empty_for_users_without_the_permission(people, outsider):
@@ -75,9 +73,31 @@ def test_patient_get_for_user(people, provider, outsider):
 @pytest.mark.parametrize(
     ("kwargs", "found"),
     [
-        ({"first_name": "dana", "last_name": "REYES", "date_of_birth": datetime.date(1985, 5, 5)}, True),
-        ({"first_name": "Dana", "last_name": "Reyes", "date_of_birth": datetime.date(1985, 5, 6)}, False),
-        ({"first_name": "X", "last_name": "Y", "date_of_birth": None, "email": "DANA@example.com"}, True),
+        (
+            {
+                "first_name": "dana",
+                "last_name": "REYES",
+                "date_of_birth": datetime.date(1985, 5, 5),
+            },
+            True,
+        ),
+        (
+            {
+                "first_name": "Dana",
+                "last_name": "Reyes",
+                "date_of_birth": datetime.date(1985, 5, 6),
+            },
+            False,
+        ),
+        (
+            {
+                "first_name": "X",
+                "last_name": "Y",
+                "date_of_birth": None,
+                "email": "DANA@example.com",
+            },
+            True,
+        ),
         ({"first_name": "X", "last_name": "Y", "date_of_birth": None, "email": ""}, False),
     ],
 )

@@ -128,7 +128,9 @@ def test_list_searches_and_paginates(client_for, front_desk):
     assert "Page 1 of 2" in page1.content.decode()
     found = client.get(url("patient-list"), {"q": "reyes"})
     assert [p.last_name for p in found.context["page"].object_list] == ["Reyes"]
-    assert client.get(url("patient-list"), {"q": "nobody-here"}).context["page"].paginator.count == 0
+    assert (
+        client.get(url("patient-list"), {"q": "nobody-here"}).context["page"].paginator.count == 0
+    )
     assert client.get(url("patient-list"), {"sort": "bogus", "page": "x"}).status_code == 200
 
 
@@ -279,7 +281,10 @@ def test_front_desk_creates_copies_emails_and_revokes_a_link(client_for, front_d
     client.post(url("intake-link-revoke", patient.pk, intake.pk))
     intake.refresh_from_db()
     assert intake.status == IntakeStatus.REVOKED
-    assert f"/intake/{intake.token}/" not in client.get(url("patient-detail", patient.pk)).content.decode()
+    assert (
+        f"/intake/{intake.token}/"
+        not in client.get(url("patient-detail", patient.pk)).content.decode()
+    )
 
 
 def test_bad_link_days_are_a_message_not_an_error(client_for, front_desk, questionnaire):

@@ -3,8 +3,20 @@ import datetime
 import factory
 from django.utils import timezone
 
-from consultations.models import Intake, Patient
+from consultations.models import Intake, Patient, Questionnaire
+from consultations.seed import seed_default_questionnaire
 from consultations.selectors import questionnaire_current
+from treatments.seed import seed_body_areas, seed_conditions
+
+
+def seed_questionnaire() -> Questionnaire:
+    """The default questionnaire, (re-)seeded: a transactional flush removes migration data."""
+    from django.apps import apps
+
+    seed_conditions(apps)
+    seed_body_areas(apps)
+    seed_default_questionnaire(apps)
+    return questionnaire_current()
 
 
 class PatientFactory(factory.django.DjangoModelFactory):

@@ -115,8 +115,7 @@ TREATMENTS: list[dict] = [
         "first_results_weeks": 4,
         "final_results_weeks": 12,
         "side_effects": (
-            "Numbness (about half of patients, 1-8 weeks), redness, swelling, tenderness, "
-            "cramping."
+            "Numbness (about half of patients, 1-8 weeks), redness, swelling, tenderness, cramping."
         ),
         "serious_risks": (
             "Paradoxical adipose hyperplasia (the treated fat grows 2-5 months later and needs "
@@ -182,17 +181,12 @@ TREATMENTS: list[dict] = [
     },
 ]
 
-_PREGNANCY = (
-    "Not during pregnancy or breastfeeding: its safety has not been established."
-)
+_PREGNANCY = "Not during pregnancy or breastfeeding: its safety has not been established."
 _INFECTION = "Not while there is an infection or open wound at the treatment area."
 _SKIN = "Eczema, dermatitis or a rash at the area should settle before treatment."
-_SURGERY = (
-    "Surgery at the area in the last 6 months: the provider checks healing first."
-)
+_SURGERY = "Surgery at the area in the last 6 months: the provider checks healing first."
 _SENSATION = (
-    "Numbness at the area means you may not feel {what}, so the provider watches the skin "
-    "closely."
+    "Numbness at the area means you may not feel {what}, so the provider watches the skin closely."
 )
 
 CONDITION_RULES: list[tuple[str, str, str, str]] = [

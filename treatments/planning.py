@@ -77,14 +77,10 @@ class TreatmentSpec:
     max_sessions: int
     min_interval_days: int
     usual_interval_days: int
-    reduction_percent: (
-        Decimal  # expected fat reduction per session (planning assumption)
-    )
+    reduction_percent: Decimal  # expected fat reduction per session (planning assumption)
     min_pinch_mm: Decimal
     bmi_limit: Decimal | None  # None: no limit
-    bmi_limit_submental: (
-        Decimal | None
-    )  # None: the body limit applies under the chin too
+    bmi_limit_submental: Decimal | None  # None: the body limit applies under the chin too
     downtime_days: int
     first_results_weeks: int  # after the first session
     final_results_weeks: int  # after the last session
@@ -94,9 +90,7 @@ class TreatmentSpec:
     aftercare: str = ""
 
     def units_for(self, size: str) -> int:
-        return {"small": self.units_small, "medium": self.units_medium}.get(
-            size, self.units_large
-        )
+        return {"small": self.units_small, "medium": self.units_medium}.get(size, self.units_large)
 
     def units_per_visit(self) -> int:
         return self.max_units_per_round * self.max_rounds_per_visit
@@ -187,9 +181,7 @@ class Preferences:
     max_downtime_days: int | None = None
     budget: Decimal | None = None
     start_date: date | None = None  # earliest start the patient wants
-    goal_pinch_mm: Decimal | None = (
-        None  # the provider's goal; default from the catalog
-    )
+    goal_pinch_mm: Decimal | None = None  # the provider's goal; default from the catalog
 
 
 # --- Output --------------------------------------------------------------------------------
@@ -208,9 +200,7 @@ class PlannedSession:
     date: date
     duration_minutes: int
     areas: tuple[SessionArea, ...]
-    treatments_in_visit: int = (
-        1  # 2+: the units need a second treatment in the same visit
-    )
+    treatments_in_visit: int = 1  # 2+: the units need a second treatment in the same visit
 
 
 @dataclass(frozen=True)
@@ -345,13 +335,9 @@ def sessions_needed(
     return min(max(n, lower), max(max_sessions, lower)), reached
 
 
-def expected_pinch(
-    pinch_mm: Decimal, reduction_percent: Decimal, sessions: int
-) -> Decimal:
+def expected_pinch(pinch_mm: Decimal, reduction_percent: Decimal, sessions: int) -> Decimal:
     keep = 1 - Decimal(reduction_percent) / 100
-    return (Decimal(pinch_mm) * keep**sessions).quantize(
-        Decimal("0.1"), rounding=ROUND_HALF_UP
-    )
+    return (Decimal(pinch_mm) * keep**sessions).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def schedule_dates(
@@ -480,9 +466,7 @@ def _consider(
             )
     _dedupe(exclusions)
     if exclusions:
-        return ExcludedTreatment(
-            treatment=spec.code, name=spec.name, reasons=tuple(exclusions)
-        )
+        return ExcludedTreatment(treatment=spec.code, name=spec.name, reasons=tuple(exclusions))
 
     # Patient-wide warnings.
     if bmi > catalog.weight_loss_warning_bmi:
@@ -536,9 +520,7 @@ def _consider(
                 area=area.area,
                 units=spec.units_for(area.size),
                 sessions=n,
-                expected_pinch_mm=expected_pinch(
-                    area.pinch_mm, spec.reduction_percent, n
-                ),
+                expected_pinch_mm=expected_pinch(area.pinch_mm, spec.reduction_percent, n),
             )
         )
 
@@ -570,14 +552,10 @@ def _consider(
         return ExcludedTreatment(
             treatment=spec.code,
             name=spec.name,
-            reasons=(
-                "The clinic has no open day on which these sessions could be booked.",
-            ),
+            reasons=("The clinic has no open day on which these sessions could be booked.",),
         )
     sessions = []
-    for number, (day, active) in enumerate(
-        zip(dates, visit_areas, strict=True), start=1
-    ):
+    for number, (day, active) in enumerate(zip(dates, visit_areas, strict=True), start=1):
         units = sum(p.units for p in active)
         rounds = -(-units // spec.max_units_per_round)
         sessions.append(
@@ -588,8 +566,7 @@ def _consider(
                 + spec.minutes_per_unit * units
                 + spec.minutes_per_round * rounds,
                 areas=tuple(
-                    SessionArea(area=p.area, units=p.units, unit=spec.unit)
-                    for p in active
+                    SessionArea(area=p.area, units=p.units, unit=spec.unit) for p in active
                 ),
                 treatments_in_visit=rounds,
             )
@@ -612,9 +589,7 @@ def _consider(
         )
         for p in area_plans
     ]
-    cost = price_course(
-        charges=charges, session_count=len(sessions), settings=catalog.pricing
-    )
+    cost = price_course(charges=charges, session_count=len(sessions), settings=catalog.pricing)
 
     # Score: suitability first, then fit to preferences.
     score = 0
@@ -657,9 +632,7 @@ def _consider(
         )
         reasons.append(f"Over your budget ({_points(-BUDGET_PENALTY)}).")
     if not reasons:
-        reasons.append(
-            "No particular advantage or drawback for these areas (0 points)."
-        )
+        reasons.append("No particular advantage or drawback for these areas (0 points).")
 
     _dedupe(warnings)
     return _Draft(

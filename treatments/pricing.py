@@ -152,9 +152,7 @@ def price_course(
     total = subtotal - discount
     deposit = to_cents(total * settings.deposit_percent / HUNDRED)
     balance = total - deposit
-    plans = tuple(
-        split_instalments(balance, months) for months in settings.payment_plan_months
-    )
+    plans = tuple(split_instalments(balance, months) for months in settings.payment_plan_months)
     return Cost(
         line_items=line_items,
         subtotal=subtotal,

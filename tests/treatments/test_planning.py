@@ -3,6 +3,7 @@
 Plain functions on the default catalog snapshot (treatments.catalog_defaults); no database.
 """
 
+import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -654,7 +655,7 @@ def test_schedule_respects_intervals_and_closures(visits, start, min_interval, e
     assert days is not None  # at least one weekday is open
     assert days[0] >= start
     assert all(closures.is_open(d) for d in days)
-    assert all(a < b for a, b in zip(days, days[1:], strict=False))
+    assert all(a < b for a, b in itertools.pairwise(days))
     for group in set(visits):
         mine = [d for d, g in zip(days, visits, strict=True) if g == group]
-        assert all((b - a).days >= min_interval for a, b in zip(mine, mine[1:], strict=False))
+        assert all((b - a).days >= min_interval for a, b in itertools.pairwise(mine))

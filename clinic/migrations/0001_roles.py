@@ -1,0 +1,22 @@
+"""Create the three staff roles. Their permissions are applied by clinic.roles.sync_roles
+after every migrate, once every app's permissions exist."""
+
+from django.db import migrations
+
+ROLES = ("Clinic admin", "Provider", "Front desk")
+
+
+def create_roles(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    for name in ROLES:
+        Group.objects.get_or_create(name=name)
+
+
+def remove_roles(apps, schema_editor):
+    apps.get_model("auth", "Group").objects.filter(name__in=ROLES).delete()
+
+
+class Migration(migrations.Migration):
+    dependencies = [("auth", "0012_alter_user_first_name_max_length")]
+
+    operations = [migrations.RunPython(create_roles, remove_roles)]

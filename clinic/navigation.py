@@ -1,0 +1,50 @@
+"""Role-aware navigation: each app lists its entries in `<app>/nav.py` as ``ITEMS``."""
+
+from dataclasses import dataclass
+from importlib import import_module
+
+from django.urls import NoReverseMatch, reverse
+
+NAV_APPS = ("consultations", "treatments", "clinic")
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    permission: str | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str
+    url: str
+    description: str
+
+
+def all_items() -> list[NavItem]:
+    items: list[NavItem] = []
+    for app_label in NAV_APPS:
+        try:
+            module = import_module(f"{app_label}.nav")
+        except ModuleNotFoundError:
+            continue
+        items.extend(getattr(module, "ITEMS", []))
+    return items
+
+
+def items_for(user) -> list[NavLink]:
+    """The entries this user may open, in declaration order."""
+    if not user.is_authenticated:
+        return []
+    links = []
+    for item in all_items():
+        if item.permission and not user.has_perm(item.permission):
+            continue
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:
+            continue
+        links.append(NavLink(item.label, url, item.description))
+    return links

@@ -1,0 +1,63 @@
+"""Staff roles: Django groups and the permissions each one gets.
+
+The groups are created by a data migration; their permissions are declared by each app in
+`<app>/roles.py` as ``PERMISSIONS = {ROLE: ["app_label.codename", ...]}`` and applied by
+``sync_roles()`` after every migrate, so a new model's permissions reach the roles without a
+hand-written migration.
+"""
+
+from importlib import import_module
+
+from django.apps import apps as django_apps
+
+CLINIC_ADMIN = "Clinic admin"
+PROVIDER = "Provider"
+FRONT_DESK = "Front desk"
+ROLE_NAMES = (CLINIC_ADMIN, PROVIDER, FRONT_DESK)
+
+ROLE_APPS = ("consultations", "treatments")
+
+
+def role_permissions() -> dict[str, set[str]]:
+    """Every role's permissions, gathered from the apps' `roles.py` modules."""
+    merged: dict[str, set[str]] = {role: set() for role in ROLE_NAMES}
+    for app_label in ROLE_APPS:
+        try:
+            module = import_module(f"{app_label}.roles")
+        except ModuleNotFoundError:
+            continue
+        for role, perms in getattr(module, "PERMISSIONS", {}).items():
+            if role not in merged:
+                raise ValueError(f"{app_label}.roles names an unknown role {role!r}")
+            merged[role].update(perms)
+    return merged
+
+
+def sync_roles(apps=django_apps) -> None:
+    """Create the role groups and give each exactly its declared permissions."""
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, perms in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=role)
+        wanted = []
+        for perm in sorted(perms):
+            app_label, codename = perm.split(".", 1)
+            try:
+                wanted.append(
+                    Permission.objects.get(content_type__app_label=app_label, codename=codename)
+                )
+            except Permission.DoesNotExist as exc:
+                raise LookupError(
+                    f"Role {role!r} names a permission that does not exist: {perm}"
+                ) from exc
+        group.permissions.set(wanted)
+
+
+def sync_roles_after_migrate(sender, **kwargs) -> None:
+    sync_roles()
+
+
+def user_roles(user) -> list[str]:
+    if not user.is_authenticated:
+        return []
+    return sorted(name for name in user.groups.values_list("name", flat=True) if name in ROLE_NAMES)

@@ -1,0 +1,3 @@
+from clinic.navigation import NavItem
+
+ITEMS: list[NavItem] = []

@@ -1,0 +1,104 @@
+"""Settings come from the environment; production mistakes stop the app with one clear line."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+# Variables the test run itself sets, which a real deployment would not have.
+SCRUBBED = {"DEBUG", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE", "DJANGO_SETTINGS_MODULE"}
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
+    clean.update(env)
+    clean["DJANGO_SETTINGS_MODULE"] = "clinic.settings"
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_it_refuses_to_start_without_secret_key_when_debug_is_off():
+    result = run_python("import django; django.setup()")
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.strip().splitlines() if line]
+    assert len(lines) == 1, result.stderr
+    assert "set SECRET_KEY" in lines[0]
+
+
+def test_it_starts_without_secret_key_in_debug():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        DEBUG="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
+def test_debug_is_off_unless_asked_for():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; print(settings.DEBUG)",
+        SECRET_KEY="x" * 60,
+        DEBUG="no",
+    )
+    assert result.stdout.strip() == "False"
+
+
+def test_database_url_selects_postgresql():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; "
+        "d = settings.DATABASES['default']; print(d['ENGINE'], d['NAME'], d['HOST'])",
+        DEBUG="1",
+        DATABASE_URL="postgres://contour@db.internal:5432/contour",
+    )
+    assert result.stdout.split() == ["django.db.backends.postgresql", "contour", "db.internal"]
+
+
+def test_sqlite_is_the_default_database():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.DATABASES['default']['ENGINE'])",
+        DEBUG="1",
+    )
+    assert result.stdout.strip() == "django.db.backends.sqlite3"
+
+
+def test_clinic_settings_come_from_the_environment():
+    result = run_python(
+        "import django; django.setup(); from django.conf import settings; "
+        "print(settings.CLINIC_NAME, settings.CLINIC_CURRENCY, settings.TIME_ZONE, settings.ALLOWED_HOSTS, sep='|')",
+        DEBUG="1",
+        CLINIC_NAME="Harbor Body Clinic",
+        CLINIC_CURRENCY="CAD",
+        TIME_ZONE="America/Toronto",
+        ALLOWED_HOSTS="clinic.example.com, www.clinic.example.com",
+    )
+    assert result.stdout.strip() == (
+        "Harbor Body Clinic|CAD|America/Toronto|['clinic.example.com', 'www.clinic.example.com']"
+    )
+
+
+def test_deploy_check_passes_with_production_variables():
+    env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
+    env.update(
+        SECRET_KEY="k8#v1q-Zp2!rT7wXc3@Lm9$Hs4^Nb6&Jd0*Gf5(Ya8)Ue1_Oi3+Kq7=Wt2",
+        ALLOWED_HOSTS="clinic.example.com",
+        DJANGO_SETTINGS_MODULE="clinic.settings",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

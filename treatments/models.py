@@ -124,8 +124,8 @@ class Treatment(models.Model):
         max_digits=5,
         decimal_places=2,
         validators=[
-            MinValueValidator(Decimal("0.01"), "The reduction per session must be above 0%."),
-            MaxValueValidator(Decimal("99.99"), "The reduction per session must be below 100%."),
+            MinValueValidator(Decimal("0.01"), "The reduction per session must be above 0%%."),
+            MaxValueValidator(Decimal("99.99"), "The reduction per session must be below 100%%."),
         ],
         help_text="A planning assumption used to count sessions.",
     )

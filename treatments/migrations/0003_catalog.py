@@ -307,10 +307,10 @@ class Migration(migrations.Migration):
                         max_digits=5,
                         validators=[
                             django.core.validators.MinValueValidator(
-                                Decimal("0.01"), "The reduction per session must be above 0%."
+                                Decimal("0.01"), "The reduction per session must be above 0%%."
                             ),
                             django.core.validators.MaxValueValidator(
-                                Decimal("99.99"), "The reduction per session must be below 100%."
+                                Decimal("99.99"), "The reduction per session must be below 100%%."
                             ),
                         ],
                         verbose_name="fat reduction per session (%)",

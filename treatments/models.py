@@ -231,7 +231,7 @@ class ConditionRule(models.Model):
 
     EXCLUDE = "exclude"
     WARN = "warn"
-    ACTIONS = [(EXCLUDE, "Exclude the treatment"), (WARN, "Warn")]
+    ACTIONS = [(EXCLUDE, "Exclude"), (WARN, "Warn")]
 
     condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="rules")
     treatment = models.ForeignKey(

@@ -473,7 +473,7 @@ class Migration(migrations.Migration):
                 (
                     "action",
                     models.CharField(
-                        choices=[("exclude", "Exclude the treatment"), ("warn", "Warn")],
+                        choices=[("exclude", "Exclude"), ("warn", "Warn")],
                         max_length=10,
                     ),
                 ),

@@ -19,7 +19,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from treatments.pricing import Charge, Cost, PricingSettings, format_money, price_course
+from treatments.pricing import (
+    Charge,
+    Cost,
+    ExtraDiscount,
+    PricingSettings,
+    format_money,
+    price_course,
+)
 
 ENGINE_VERSION = "1.0.0"
 
@@ -532,64 +539,21 @@ def _consider(
             f"All areas together need more {spec.unit_plural} than one visit allows "
             f"({spec.units_per_visit()}), so each round is split across {len(groups)} visits."
         )
-    course_rounds = max(p.sessions for p in area_plans)
-    visit_groups: list[int] = []
-    visit_areas: list[tuple[AreaPlan, ...]] = []
-    for round_number in range(1, course_rounds + 1):
-        for index, group in enumerate(groups):
-            active = tuple(p for p in group if p.sessions >= round_number)
-            if active:
-                visit_groups.append(index)
-                visit_areas.append(active)
-    dates = schedule_dates(
-        visits=visit_groups,
-        start=earliest,
-        min_interval_days=spec.min_interval_days,
-        usual_interval_days=spec.usual_interval_days,
-        closures=closures,
-    )
-    if dates is None:
+    sessions = schedule_course(spec=spec, area_plans=area_plans, start=earliest, closures=closures)
+    if sessions is None:
         return ExcludedTreatment(
             treatment=spec.code,
             name=spec.name,
             reasons=("The clinic has no open day on which these sessions could be booked.",),
-        )
-    sessions = []
-    for number, (day, active) in enumerate(zip(dates, visit_areas, strict=True), start=1):
-        units = sum(p.units for p in active)
-        rounds = -(-units // spec.max_units_per_round)
-        sessions.append(
-            PlannedSession(
-                number=number,
-                date=day,
-                duration_minutes=spec.session_base_minutes
-                + spec.minutes_per_unit * units
-                + spec.minutes_per_round * rounds,
-                areas=tuple(
-                    SessionArea(area=p.area, units=p.units, unit=spec.unit) for p in active
-                ),
-                treatments_in_visit=rounds,
-            )
         )
     if any(s.treatments_in_visit > 1 for s in sessions):
         warnings.append(
             f"More than {spec.max_units_per_round} {spec.unit_plural} at once need a second "
             "treatment in the same visit, so those visits take longer."
         )
-
-    charges = [
-        Charge(
-            description=(
-                f"{spec.name}, {_lower(catalog.area_name(p.area))}: {_count(p.units, spec.unit, spec.unit_plural)}"
-                f" per session x {_count(p.sessions, 'session')}"
-            ),
-            quantity=p.units * p.sessions,
-            unit_price=spec.price_per_unit,
-            unit=spec.unit,
-        )
-        for p in area_plans
-    ]
-    cost = price_course(charges=charges, session_count=len(sessions), settings=catalog.pricing)
+    cost = course_cost(
+        spec=spec, area_plans=area_plans, session_count=len(sessions), catalog=catalog
+    )
 
     # Score: suitability first, then fit to preferences.
     score = 0
@@ -641,8 +605,92 @@ def _consider(
         reasons=reasons,
         warnings=warnings,
         area_plans=tuple(area_plans),
-        sessions=tuple(sessions),
+        sessions=sessions,
         cost=cost,
+    )
+
+
+def schedule_course(
+    *,
+    spec: TreatmentSpec,
+    area_plans: Sequence[AreaPlan],
+    start: date,
+    closures: Closures,
+) -> tuple[PlannedSession, ...] | None:
+    """The visits for `area_plans` (units per session and session count per area), dated.
+
+    Areas are packed into visits that fit the treatment's units per visit (an area that does
+    not fit alone gets a visit of its own); each round of the course visits every group with
+    an area still needing a session. Reusable for a provider's adjusted plan. None when the
+    clinic has no open day.
+    """
+    groups = _pack(area_plans, spec.units_per_visit())
+    course_rounds = max((p.sessions for p in area_plans), default=0)
+    visit_groups: list[int] = []
+    visit_areas: list[tuple[AreaPlan, ...]] = []
+    for round_number in range(1, course_rounds + 1):
+        for index, group in enumerate(groups):
+            active = tuple(p for p in group if p.sessions >= round_number)
+            if active:
+                visit_groups.append(index)
+                visit_areas.append(active)
+    dates = schedule_dates(
+        visits=visit_groups,
+        start=start,
+        min_interval_days=spec.min_interval_days,
+        usual_interval_days=spec.usual_interval_days,
+        closures=closures,
+    )
+    if dates is None:
+        return None
+    sessions = []
+    for number, (day, active) in enumerate(zip(dates, visit_areas, strict=True), start=1):
+        units = sum(p.units for p in active)
+        rounds = max(1, -(-units // spec.max_units_per_round))
+        sessions.append(
+            PlannedSession(
+                number=number,
+                date=day,
+                duration_minutes=spec.session_base_minutes
+                + spec.minutes_per_unit * units
+                + spec.minutes_per_round * rounds,
+                areas=tuple(
+                    SessionArea(area=p.area, units=p.units, unit=spec.unit) for p in active
+                ),
+                treatments_in_visit=rounds,
+            )
+        )
+    return tuple(sessions)
+
+
+def course_cost(
+    *,
+    spec: TreatmentSpec,
+    area_plans: Sequence[AreaPlan],
+    session_count: int,
+    catalog: Catalog,
+    extra_discount: ExtraDiscount | None = None,
+) -> Cost:
+    """One line item per area (units per session x sessions) at the treatment's price,
+    priced with the catalog's course terms. Reusable for a provider's adjusted plan."""
+    charges = [
+        Charge(
+            description=(
+                f"{spec.name}, {_lower(catalog.area_name(p.area))}: "
+                f"{_count(p.units, spec.unit, spec.unit_plural)} per session x "
+                f"{_count(p.sessions, 'session')}"
+            ),
+            quantity=p.units * p.sessions,
+            unit_price=spec.price_per_unit,
+            unit=spec.unit,
+        )
+        for p in area_plans
+    ]
+    return price_course(
+        charges=charges,
+        session_count=session_count,
+        settings=catalog.pricing,
+        extra_discount=extra_discount,
     )
 
 

@@ -26,14 +26,18 @@ from treatments.planning import (
     LAXITIES,
     SIZES,
     AreaInput,
+    AreaPlan,
     Closures,
     PatientFacts,
     PlanResult,
     Preferences,
+    course_cost,
     plan_options,
+    schedule_course,
     schedule_dates,
     sessions_needed,
 )
+from treatments.pricing import ExtraDiscount
 
 CATALOG = default_catalog()
 MONDAY = date(2027, 1, 4)
@@ -659,3 +663,27 @@ def test_schedule_respects_intervals_and_closures(visits, start, min_interval, e
     for group in set(visits):
         mine = [d for d, g in zip(days, visits, strict=True) if g == group]
         assert all((b - a).days >= min_interval for a, b in itertools.pairwise(mine))
+
+
+# --- Reuse for a provider's adjusted plan ---------------------------------------------------
+
+
+def test_an_adjusted_plan_reprices_and_reschedules():
+    spec = next(t for t in CATALOG.treatments if t.code == CRYO)
+    adjusted = [
+        AreaPlan(area="upper_back", units=3, sessions=3, expected_pinch_mm=D(20)),
+        AreaPlan(area="bra_line", units=2, sessions=1, expected_pinch_mm=D(20)),
+    ]
+    sessions = schedule_course(spec=spec, area_plans=adjusted, start=MONDAY, closures=Closures())
+    assert [len(s.areas) for s in sessions] == [2, 1, 1]
+    assert sessions[0].duration_minutes == 15 + 35 * 5
+    cost = course_cost(
+        spec=spec,
+        area_plans=adjusted,
+        session_count=len(sessions),
+        catalog=CATALOG,
+        extra_discount=ExtraDiscount(reason="Loyal patient", amount=D("250")),
+    )
+    assert cost.subtotal == D(750 * (9 + 2))
+    assert [d.amount for d in cost.discounts] == [D("825.00"), D("250.00")]
+    assert cost.total == D("7175.00")

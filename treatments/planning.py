@@ -407,10 +407,11 @@ class _Draft:
     area_plans: tuple[AreaPlan, ...]
     sessions: tuple[PlannedSession, ...]
     cost: Cost
+    results_from: date
+    final_results_by: date
 
     def to_option(self, *, rank: int, reasons: tuple[str, ...]) -> PlanOption:
         spec = self.spec
-        first, last = self.sessions[0].date, self.sessions[-1].date
         return PlanOption(
             treatment=spec.code,
             name=spec.name,
@@ -422,8 +423,8 @@ class _Draft:
             sessions=self.sessions,
             cost=self.cost,
             downtime_days=spec.downtime_days,
-            results_from=first + timedelta(weeks=spec.first_results_weeks),
-            final_results_by=last + timedelta(weeks=spec.final_results_weeks),
+            results_from=self.results_from,
+            final_results_by=self.final_results_by,
             aftercare=spec.aftercare,
         )
 
@@ -539,7 +540,15 @@ def _consider(
             f"All areas together need more {spec.unit_plural} than one visit allows "
             f"({spec.units_per_visit()}), so each round is split across {len(groups)} visits."
         )
-    sessions = schedule_course(spec=spec, area_plans=area_plans, start=earliest, closures=closures)
+    try:
+        sessions = schedule_course(
+            spec=spec, area_plans=area_plans, start=earliest, closures=closures
+        )
+        if sessions is not None:
+            results_from = sessions[0].date + timedelta(weeks=spec.first_results_weeks)
+            final_results_by = sessions[-1].date + timedelta(weeks=spec.final_results_weeks)
+    except OverflowError:  # a start date at the end of the calendar
+        sessions = None
     if sessions is None:
         return ExcludedTreatment(
             treatment=spec.code,
@@ -607,6 +616,8 @@ def _consider(
         area_plans=tuple(area_plans),
         sessions=sessions,
         cost=cost,
+        results_from=results_from,
+        final_results_by=final_results_by,
     )
 
 

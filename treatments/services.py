@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
 
@@ -14,6 +14,8 @@ from treatments.selectors import (
     closures_snapshot,
     condition_codes,
 )
+
+MAX_START_DAYS = 2 * 366
 
 
 def plan_preview(
@@ -44,6 +46,8 @@ def plan_preview(
         seen.add(area.area)
     if not areas:
         errors["areas"] = ["Give at least one area."]
+    if preferences.start_date and preferences.start_date > today + timedelta(days=MAX_START_DAYS):
+        errors["preferences.start_date"] = ["Choose a start date within the next two years."]
     if errors:
         raise ValidationError(errors)
     return planning.plan_options(

@@ -687,3 +687,9 @@ def test_an_adjusted_plan_reprices_and_reschedules():
     assert cost.subtotal == D(750 * (9 + 2))
     assert [d.amount for d in cost.discounts] == [D("825.00"), D("250.00")]
     assert cost.total == D("7175.00")
+
+
+def test_a_start_at_the_end_of_the_calendar_excludes_instead_of_crashing():
+    result = plan(start=date(9999, 12, 1))
+    assert result.options == ()
+    assert all(e.reasons for e in result.excluded)

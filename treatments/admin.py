@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
 
 from treatments.models import (
+    WEEKDAYS,
     BodyArea,
     CatalogSettings,
     ClinicClosure,
@@ -125,8 +127,39 @@ class SuitabilityRuleAdmin(admin.ModelAdmin):
     list_select_related = ["treatment"]
 
 
+class CatalogSettingsForm(forms.ModelForm):
+    closed_weekdays = forms.TypedMultipleChoiceField(
+        choices=WEEKDAYS,
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Sessions are never planned on these weekdays.",
+    )
+
+    class Meta:
+        model = CatalogSettings
+        fields = [
+            "course_discount_percent",
+            "course_discount_min_sessions",
+            "deposit_percent",
+            "payment_plan_months",
+            "default_goal_pinch_mm",
+            "weight_loss_warning_bmi",
+            "closed_weekdays",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial["closed_weekdays"] = self.instance.weekdays_closed()
+
+    def clean_closed_weekdays(self) -> str:
+        return ",".join(str(day) for day in sorted(self.cleaned_data["closed_weekdays"]))
+
+
 @admin.register(CatalogSettings)
 class CatalogSettingsAdmin(admin.ModelAdmin):
+    form = CatalogSettingsForm
     list_display = [
         "__str__",
         "course_discount_percent",

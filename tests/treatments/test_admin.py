@@ -130,8 +130,12 @@ def test_condition_rule_inline_needs_a_sentence_and_is_unique(admin_client, cryo
         ({"payment_plan_months": "3,six"}, "payment_plan_months", "whole numbers of months"),
         ({"payment_plan_months": "0,6"}, "payment_plan_months", "between 1 and 60"),
         ({"payment_plan_months": "6,6"}, "payment_plan_months", "only once"),
-        ({"closed_weekdays": "0,1,2,3,4,5,6"}, "closed_weekdays", "at least one weekday"),
-        ({"closed_weekdays": "7"}, "closed_weekdays", "0 (Monday) to 6 (Sunday)"),
+        (
+            {"closed_weekdays": ["0", "1", "2", "3", "4", "5", "6"]},
+            "closed_weekdays",
+            "at least one weekday",
+        ),
+        ({"closed_weekdays": ["7"]}, "closed_weekdays", "Select a valid choice"),
         ({"default_goal_pinch_mm": "0"}, "default_goal_pinch_mm", "at least 1 mm"),
     ],
 )
@@ -146,10 +150,20 @@ def test_settings_nonsense_is_refused(admin_client, changes, field, message):
 def test_settings_change(admin_client):
     settings = CatalogSettings.objects.get()
     response = admin_client.post(
-        change_url(settings), form_data(settings, payment_plan_months="6,12,24")
+        change_url(settings),
+        form_data(settings, payment_plan_months="6,12,24", closed_weekdays=["6", "0"]),
     )
     assert response.status_code == 302
-    assert CatalogSettings.objects.get().plan_months() == [6, 12, 24]
+    saved = CatalogSettings.objects.get()
+    assert saved.plan_months() == [6, 12, 24]
+    assert saved.closed_weekdays == "0,6"
+
+
+def test_settings_form_shows_weekdays_as_checkboxes(admin_client):
+    settings = CatalogSettings.objects.get()
+    html = admin_client.get(change_url(settings)).content.decode()
+    assert 'type="checkbox" name="closed_weekdays" value="6"' in html
+    assert html.count('name="closed_weekdays"') == 7
 
 
 def test_settings_cannot_be_added_twice_or_deleted(admin_client):

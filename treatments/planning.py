@@ -450,13 +450,16 @@ def _consider(
     for rule in catalog.condition_rules:
         if rule.treatment == spec.code and rule.condition in patient.conditions:
             (exclusions if rule.action == EXCLUDE else warnings).append(rule.sentence)
+    over_limit: dict[Decimal, list[str]] = {}
     for area in areas:
         limit = spec.bmi_limit_for(area.area)
         if limit is not None and bmi > limit:
-            exclusions.append(
-                f"A BMI of {_num(bmi)} is over the limit of {_num(limit)} for {spec.name} "
-                f"on the {_lower(catalog.area_name(area.area))}."
-            )
+            over_limit.setdefault(limit, []).append(_lower(catalog.area_name(area.area)))
+    for limit, names in over_limit.items():
+        exclusions.append(
+            f"A BMI of {_num(bmi)} is over the limit of {_num(limit)} for {spec.name} "
+            f"on the {_join(names)}."
+        )
     for area in areas:
         if area.pinch_mm < spec.min_pinch_mm:
             exclusions.append(
@@ -731,6 +734,10 @@ def _pack(plans: Sequence[AreaPlan], capacity: int) -> list[tuple[AreaPlan, ...]
 def _dedupe(items: list[str]) -> None:
     seen: set[str] = set()
     items[:] = [i for i in items if not (i in seen or seen.add(i))]
+
+
+def _join(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def _num(value: Decimal | int) -> str:

@@ -693,3 +693,14 @@ def test_a_start_at_the_end_of_the_calendar_excludes_instead_of_crashing():
     result = plan(start=date(9999, 12, 1))
     assert result.options == ()
     assert all(e.reasons for e in result.excluded)
+
+
+def test_one_bmi_reason_names_every_area_over_the_same_limit():
+    result = plan(
+        facts=patient(weight_kg=D(90)),
+        areas=[area("upper_back"), area("flanks"), area("abdomen")],
+    )
+    assert excluded(result)[CRYO] == (
+        "A BMI of 33.1 is over the limit of 30 for Cryolipolysis (fat freezing) on the upper "
+        "back, flanks and abdomen.",
+    )

@@ -96,3 +96,12 @@ def test_treatment_list_prefetches(django_assert_num_queries):
         "Cryolipolysis (fat freezing)",
         "Laser lipolysis (1060 nm)",
     ]
+
+
+def test_model_choices_match_the_engine():
+    from treatments.models import ConditionRule as ConditionRuleModel
+    from treatments.models import SuitabilityRule as SuitabilityRuleModel
+    from treatments.planning import EXCLUDE, FACTORS, WARN
+
+    assert [code for code, _ in SuitabilityRuleModel.FACTORS] == list(FACTORS)
+    assert [code for code, _ in ConditionRuleModel.ACTIONS] == [EXCLUDE, WARN]

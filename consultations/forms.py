@@ -94,7 +94,7 @@ class PatientForm(forms.ModelForm):
                     Column("emergency_contact_phone", css_class="col-md-6"),
                 ),
             ),
-            Fieldset("Notes", "notes"),
+            Fieldset("Anything else", "notes"),
             *(["confirm_duplicate"] if ask_duplicate else []),
         )
 

@@ -141,9 +141,9 @@ def test_list_query_count_does_not_grow_with_patients(
     for _ in range(count):
         IntakeFactory()
     client = client_for(front_desk)
-    # 1 session, 2 user, 3 user's permissions (nav + checks), 4 group permissions,
-    # 5 role names (header), 6 patient count (paginator), 7 the page of patients with their
-    # latest intake dates (one aggregate query).
+    # 1 the session, 2 the user, 3 the user's own permissions and 4 their groups' permissions
+    # (the view's check and the nav), 5 the paginator's count, 6 the role names for the
+    # header, 7 the page of patients with their latest intake dates (one aggregate query).
     with django_assert_max_num_queries(7):
         response = client.get(url("patient-list"))
     assert response.status_code == 200

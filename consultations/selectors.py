@@ -18,6 +18,7 @@ from consultations.models import (
     Patient,
     Question,
     Questionnaire,
+    ScreeningRule,
     Section,
 )
 from consultations.questionnaire import Choice, QuestionDef, QuestionType, Rule, Severity, ShowIf
@@ -163,7 +164,7 @@ def _question_def(question: Question, section_title: str) -> QuestionDef:
 def questionnaire_steps(*, questionnaire: Questionnaire) -> list[Step]:
     """The questionnaire as pure definitions, one step per section (a fixed 4 queries)."""
     questions = Question.objects.select_related("show_if_question").prefetch_related(
-        "choices", Prefetch("rules", queryset=_rules_queryset())
+        "choices", Prefetch("rules", queryset=ScreeningRule.objects.select_related("condition"))
     )
     sections = Section.objects.filter(questionnaire=questionnaire).prefetch_related(
         Prefetch("questions", queryset=questions)
@@ -177,12 +178,6 @@ def questionnaire_steps(*, questionnaire: Questionnaire) -> list[Step]:
         )
         for number, section in enumerate(sections, start=1)
     ]
-
-
-def _rules_queryset():
-    from consultations.models import ScreeningRule
-
-    return ScreeningRule.objects.select_related("condition")
 
 
 def all_questions(steps: Iterable[Step]) -> list[QuestionDef]:

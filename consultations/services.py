@@ -24,7 +24,13 @@ from consultations.models import (
     ScreeningRule,
     Section,
 )
-from consultations.questionnaire import Result, missing_required, prune, validate
+from consultations.questionnaire import (
+    Result,
+    definition_errors,
+    missing_required,
+    prune,
+    validate,
+)
 from consultations.screening import screen
 from consultations.selectors import (
     Step,
@@ -215,8 +221,6 @@ def intake_submit(*, intake: Intake, now: datetime.datetime | None = None) -> In
 
 
 def questionnaire_problems(*, questionnaire: Questionnaire) -> list[str]:
-    from consultations.questionnaire import definition_errors
-
     return definition_errors(all_questions(questionnaire_steps(questionnaire=questionnaire)))
 
 

@@ -17,6 +17,7 @@ from consultations.models import IntakeStatus
 from consultations.questionnaire import prune
 
 PAGE_SIZE = 25
+OPEN_STATUSES = (IntakeStatus.SENT, IntakeStatus.IN_PROGRESS)
 
 
 def intake_url(request, intake) -> str:
@@ -115,9 +116,6 @@ def patient_detail(request, pk: int):
             "age": patient.age_on(timezone.localdate()),
         },
     )
-
-
-OPEN_STATUSES = (IntakeStatus.SENT, IntakeStatus.IN_PROGRESS)
 
 
 @require_POST

@@ -68,6 +68,19 @@ class QuestionnaireAdmin(FrozenWhenPublished, admin.ModelAdmin):
     list_filter = ["slug"]
     inlines = [SectionInline]
     actions = ["publish", "new_version"]
+    readonly_fields = ["how_to_change"]
+
+    @admin.display(description="How to change it")
+    def how_to_change(self, obj):
+        if obj is None or not obj.is_published:
+            return (
+                "A draft: edit its sections and questions, then select it in the list and run "
+                "“Publish”. New intake links then ask this version."
+            )
+        return (
+            "Published, so frozen: responses refer to it as it is. Select it in the list and run "
+            "“Create a new draft version”, edit the draft, then publish the draft."
+        )
 
     @admin.display(description="State")
     def state(self, obj):

@@ -145,6 +145,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 PHONENUMBER_DEFAULT_REGION = env("PHONENUMBER_DEFAULT_REGION", "US")
 
+# How long a new intake link stays open (front desk can pick another length per link).
+INTAKE_LINK_DAYS = envint("INTAKE_LINK_DAYS", 14)
+
 EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)

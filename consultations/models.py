@@ -1,0 +1,303 @@
+"""Patients, intake questionnaires (definitions, versions), intake links and responses."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+from consultations.questionnaire import QuestionType, Severity
+from consultations.screening import Flag
+
+QUESTION_TYPES = [
+    (QuestionType.SHORT_TEXT.value, "Short text"),
+    (QuestionType.LONG_TEXT.value, "Long text"),
+    (QuestionType.NUMBER.value, "Number"),
+    (QuestionType.YES_NO.value, "Yes / no"),
+    (QuestionType.SINGLE_CHOICE.value, "Single choice"),
+    (QuestionType.MULTIPLE_CHOICE.value, "Multiple choice"),
+    (QuestionType.DATE.value, "Date"),
+]
+SEVERITIES = [
+    (Severity.EXCLUDE.value, "Exclude (red)"),
+    (Severity.WARN.value, "Warn (amber)"),
+    (Severity.INFO.value, "Info"),
+]
+
+key_validator = RegexValidator(
+    r"^[a-z][a-z0-9_]*$", "Use lower_snake_case: lowercase letters, digits and underscores."
+)
+
+
+# --- Patients ------------------------------------------------------------------------------
+
+
+class Sex(models.TextChoices):
+    FEMALE = "female", "Female"
+    MALE = "male", "Male"
+    OTHER = "other", "Other"
+
+
+class ContactMethod(models.TextChoices):
+    EMAIL = "email", "Email"
+    PHONE = "phone", "Phone call"
+    SMS = "sms", "Text message"
+
+
+class Patient(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices)
+    email = models.EmailField(blank=True)
+    phone = PhoneNumberField(blank=True)
+    address = models.TextField(blank=True)
+    preferred_contact = models.CharField(
+        max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
+    )
+    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_phone = PhoneNumberField(blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        indexes = [
+            # The list's default sort and the name search's prefix matches.
+            models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
+            models.Index(fields=["email"], name="patient_email_idx"),
+            models.Index(fields=["phone"], name="patient_phone_idx"),
+            models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
+            models.Index(fields=["-created_at"], name="patient_created_idx"),
+        ]
+        permissions = [
+            ("view_screening", "Can see intake answers and screening flags"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age_on(self, day) -> int:
+        dob = self.date_of_birth
+        return day.year - dob.year - ((day.month, day.day) < (dob.month, dob.day))
+
+
+# --- Questionnaire definitions -------------------------------------------------------------
+
+
+class Questionnaire(models.Model):
+    """One version of a questionnaire. Published versions are frozen: a change is a new
+    version (`services.questionnaire_new_version`), and every response keeps the version it
+    answered."""
+
+    slug = models.SlugField(
+        max_length=60, help_text="Names the questionnaire across its versions, e.g. 'intake'."
+    )
+    version = models.PositiveIntegerField(default=1)
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True, help_text="Shown to the patient before the first step.")
+    published_at = models.DateTimeField(null=True, blank=True, editable=False)
+    previous = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="next_versions",
+        editable=False,
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["slug", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["slug", "version"], name="questionnaire_slug_version")
+        ]
+
+    def __str__(self) -> str:
+        state = "published" if self.is_published else "draft"
+        return f"{self.title} v{self.version} ({state})"
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+
+class Section(models.Model):
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="sections"
+    )
+    title = models.CharField(max_length=200)
+    intro = models.TextField(blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.questionnaire})"
+
+
+class Question(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
+    key = models.CharField(
+        max_length=60,
+        validators=[key_validator],
+        help_text="Stable name of the answer, unique in the questionnaire, e.g. 'pregnant'.",
+    )
+    text = models.CharField(max_length=300)
+    help_text = models.CharField(max_length=300, blank=True)
+    type = models.CharField(max_length=20, choices=QUESTION_TYPES)
+    required = models.BooleanField(default=False)
+    unit = models.CharField(max_length=20, blank=True, help_text="For numbers, e.g. 'kg'.")
+    min_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    max_value = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+    show_if_question = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dependents",
+        help_text="Show this question only when this earlier question...",
+    )
+    show_if_value = models.CharField(
+        max_length=60, blank=True, help_text="...was answered with this value (e.g. 'yes')."
+    )
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.text}"
+
+
+class Choice(models.Model):
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    value = models.CharField(max_length=60, validators=[key_validator])
+    label = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ScreeningRule(models.Model):
+    """An answer that raises a condition from the catalog, at a severity."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rules")
+    value = models.CharField(
+        max_length=60, help_text="The answer value that raises it, e.g. 'yes' or a choice value."
+    )
+    condition = models.ForeignKey(
+        "treatments.Condition", on_delete=models.PROTECT, related_name="screening_rules"
+    )
+    severity = models.CharField(max_length=10, choices=SEVERITIES)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.question.key} = {self.value} -> {self.condition.code} ({self.severity})"
+
+
+# --- Intake links and responses ------------------------------------------------------------
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class IntakeStatus(models.TextChoices):
+    SENT = "sent", "Link sent"
+    IN_PROGRESS = "in_progress", "In progress"
+    SUBMITTED = "submitted", "Submitted"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+
+
+class Intake(models.Model):
+    """One intake link for one patient, its draft answers, and whether it was submitted."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.CASCADE, related_name="intakes")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(null=True, blank=True)
+    draft = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-created_at"], name="intake_patient_idx")]
+
+    def __str__(self) -> str:
+        return f"Intake for {self.patient} ({self.created_at:%Y-%m-%d})"
+
+    def status_at(self, now: datetime) -> IntakeStatus:
+        if self.submitted_at:
+            return IntakeStatus.SUBMITTED
+        if self.revoked_at:
+            return IntakeStatus.REVOKED
+        if now >= self.expires_at:
+            return IntakeStatus.EXPIRED
+        if self.started_at:
+            return IntakeStatus.IN_PROGRESS
+        return IntakeStatus.SENT
+
+    @property
+    def status(self) -> IntakeStatus:
+        return self.status_at(timezone.now())
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (IntakeStatus.SENT, IntakeStatus.IN_PROGRESS)
+
+
+class IntakeResponse(models.Model):
+    """The answers as submitted, with the flags screening raised. Never edited in place: a
+    correction is a new response."""
+
+    intake = models.ForeignKey(Intake, on_delete=models.PROTECT, related_name="responses")
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
+    answers = models.JSONField(default=dict)
+    flags = models.JSONField(default=list)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Response to {self.questionnaire} on {self.submitted_at:%Y-%m-%d}"
+
+    @property
+    def flag_list(self) -> tuple[Flag, ...]:
+        return tuple(Flag.from_json(item) for item in self.flags)
+
+    @property
+    def conditions(self) -> list[str]:
+        return list(dict.fromkeys(item["code"] for item in self.flags))

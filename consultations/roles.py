@@ -1,3 +1,23 @@
 from clinic.roles import CLINIC_ADMIN, FRONT_DESK, PROVIDER
 
-PERMISSIONS: dict[str, list[str]] = {CLINIC_ADMIN: [], PROVIDER: [], FRONT_DESK: []}
+_PATIENTS = [
+    "consultations.view_patient",
+    "consultations.add_patient",
+    "consultations.change_patient",
+]
+_LINKS = ["consultations.view_intake", "consultations.add_intake", "consultations.change_intake"]
+_SCREENING = ["consultations.view_screening", "consultations.view_intakeresponse"]
+_QUESTIONNAIRES = [
+    f"consultations.{action}_{model}"
+    for model in ("questionnaire", "section", "question", "choice", "screeningrule")
+    for action in ("view", "add", "change", "delete")
+]
+
+PERMISSIONS: dict[str, list[str]] = {
+    # Everything here, and the questionnaire itself (edited in the admin).
+    CLINIC_ADMIN: [*_PATIENTS, *_LINKS, *_SCREENING, *_QUESTIONNAIRES],
+    # Clinical reading: patients, their intakes, answers and flags.
+    PROVIDER: ["consultations.view_patient", "consultations.view_intake", *_SCREENING],
+    # Reception: patient records and intake links, but not the clinical answers.
+    FRONT_DESK: [*_PATIENTS, *_LINKS],
+}

@@ -1,3 +1,10 @@
 from clinic.navigation import NavItem
 
-ITEMS: list[NavItem] = []
+ITEMS: list[NavItem] = [
+    NavItem(
+        "Catalog",
+        "treatments:catalog",
+        "treatments.view_treatment",
+        "Treatments, prices, session rules and contraindications.",
+    ),
+]

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from treatments import views
+
 app_name = "treatments"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("catalog/", views.catalog, name="catalog"),
+]

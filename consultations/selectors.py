@@ -1,0 +1,307 @@
+"""Reads for the consultations app: every object lookup is scoped to the user, and every
+list loads its related rows up front."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from consultations.models import (
+    Intake,
+    IntakeResponse,
+    Patient,
+    Question,
+    Questionnaire,
+    ScreeningRule,
+    Section,
+)
+from consultations.questionnaire import Choice, QuestionDef, QuestionType, Rule, Severity, ShowIf
+from consultations.screening import Flag
+
+VIEW_PATIENT = "consultations.view_patient"
+VIEW_SCREENING = "consultations.view_screening"
+
+# --- Patients ------------------------------------------------------------------------------
+
+PATIENT_SORTS = {
+    "name": ("last_name", "first_name", "pk"),
+    "-name": ("-last_name", "-first_name", "-pk"),
+    "dob": ("date_of_birth", "pk"),
+    "-dob": ("-date_of_birth", "-pk"),
+    "created": ("created_at", "pk"),
+    "-created": ("-created_at", "-pk"),
+}
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%m/%d/%y", "%d.%m.%Y")
+
+
+def _as_date(text: str) -> datetime.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def patient_search_filter(query: str) -> Q:
+    """Every word must match a name, the email, the phone (digits) or the date of birth."""
+    condition = Q()
+    for word in query.split():
+        day = _as_date(word)
+        if day is not None:
+            condition &= Q(date_of_birth=day)
+            continue
+        term = (
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+        digits = re.sub(r"\D", "", word)
+        if len(digits) >= 3:
+            term |= Q(phone__contains=digits)
+        condition &= term
+    return condition
+
+
+def patient_list(*, user, query: str = "", sort: str = "name") -> QuerySet[Patient]:
+    if not user.has_perm(VIEW_PATIENT):
+        return Patient.objects.none()
+    order = PATIENT_SORTS.get(sort, PATIENT_SORTS["name"])
+    return (
+        Patient.objects.filter(patient_search_filter(query))
+        .annotate(
+            last_intake_sent=Max("intakes__created_at"),
+            last_intake_submitted=Max("intakes__submitted_at"),
+        )
+        .order_by(*order)
+    )
+
+
+def patient_get_for_user(*, user, pk: int) -> Patient:
+    """The patient, or 404 when it does not exist or the user may not see patients."""
+    if not user.has_perm(VIEW_PATIENT):
+        raise Http404
+    try:
+        return Patient.objects.get(pk=pk)
+    except (Patient.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def patient_likely_duplicates(
+    *,
+    first_name: str,
+    last_name: str,
+    date_of_birth: datetime.date | None,
+    email: str = "",
+    exclude_pk: int | None = None,
+) -> list[Patient]:
+    """Patients with the same name and date of birth, or the same email."""
+    condition = Q(pk__in=[])
+    if first_name and last_name and date_of_birth:
+        condition |= Q(
+            first_name__iexact=first_name.strip(),
+            last_name__iexact=last_name.strip(),
+            date_of_birth=date_of_birth,
+        )
+    if email:
+        condition |= Q(email__iexact=email.strip())
+    found = Patient.objects.filter(condition)
+    if exclude_pk is not None:
+        found = found.exclude(pk=exclude_pk)
+    return list(found[:5])
+
+
+# --- Questionnaires ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One section of a questionnaire version, as the patient meets it."""
+
+    number: int
+    title: str
+    intro: str
+    questions: tuple[QuestionDef, ...]
+
+
+def questionnaire_current(*, slug: str = "intake") -> Questionnaire | None:
+    """The newest published version: what new intake links ask."""
+    return (
+        Questionnaire.objects.filter(slug=slug, published_at__isnull=False)
+        .order_by("-version")
+        .first()
+    )
+
+
+def _question_def(question: Question, section_title: str) -> QuestionDef:
+    show_if = None
+    if question.show_if_question_id:
+        show_if = ShowIf(question.show_if_question.key, question.show_if_value)
+    return QuestionDef(
+        key=question.key,
+        text=question.text,
+        type=QuestionType(question.type),
+        required=question.required,
+        choices=tuple(Choice(c.value, c.label) for c in question.choices.all()),
+        unit=question.unit,
+        min_value=question.min_value,
+        max_value=question.max_value,
+        show_if=show_if,
+        rules=tuple(
+            Rule(r.value, r.condition.code, Severity(r.severity), r.condition.name)
+            for r in question.rules.all()
+        ),
+        section=section_title,
+        help_text=question.help_text,
+    )
+
+
+def questionnaire_steps(*, questionnaire: Questionnaire) -> list[Step]:
+    """The questionnaire as pure definitions, one step per section (a fixed 4 queries)."""
+    questions = Question.objects.select_related("show_if_question").prefetch_related(
+        "choices", Prefetch("rules", queryset=ScreeningRule.objects.select_related("condition"))
+    )
+    sections = Section.objects.filter(questionnaire=questionnaire).prefetch_related(
+        Prefetch("questions", queryset=questions)
+    )
+    return [
+        Step(
+            number=number,
+            title=section.title,
+            intro=section.intro,
+            questions=tuple(_question_def(q, section.title) for q in section.questions.all()),
+        )
+        for number, section in enumerate(sections, start=1)
+    ]
+
+
+def all_questions(steps: Iterable[Step]) -> list[QuestionDef]:
+    return [q for step in steps for q in step.questions]
+
+
+# --- Intakes -------------------------------------------------------------------------------
+
+
+def intake_get_by_token(*, token: str) -> Intake | None:
+    if not token or len(token) > 64:
+        return None
+    return Intake.objects.select_related("patient", "questionnaire").filter(token=token).first()
+
+
+def intakes_for_patient(*, patient: Patient) -> list[Intake]:
+    """The patient's intakes, newest first, each with `latest_response` loaded."""
+    intakes = list(
+        Intake.objects.filter(patient=patient)
+        .select_related("created_by", "revoked_by", "questionnaire")
+        .prefetch_related("responses")
+    )
+    for intake in intakes:
+        responses = list(intake.responses.all())
+        intake.latest_response = responses[0] if responses else None
+    return intakes
+
+
+def intake_get_for_user(*, user, patient: Patient, pk: int) -> Intake:
+    if not user.has_perm("consultations.view_intake"):
+        raise Http404
+    try:
+        return Intake.objects.select_related("questionnaire").get(patient=patient, pk=pk)
+    except (Intake.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What the latest submitted intake says: for the patient page and later issues
+    (assessment, plan engine)."""
+
+    response: IntakeResponse
+    flags: tuple[Flag, ...]
+
+    @property
+    def conditions(self) -> list[str]:
+        return list(dict.fromkeys(flag.code for flag in self.flags))
+
+    @property
+    def excludes(self) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if f.severity == Severity.EXCLUDE)
+
+    @property
+    def warnings(self) -> tuple[Flag, ...]:
+        return tuple(f for f in self.flags if f.severity == Severity.WARN)
+
+    @property
+    def answers(self) -> dict:
+        return self.response.answers
+
+
+def intake_latest_submitted(*, patient: Patient) -> Screening | None:
+    """The patient's most recent submitted response and its flags, or None."""
+    response = (
+        IntakeResponse.objects.filter(intake__patient=patient)
+        .select_related("questionnaire", "intake")
+        .order_by("-submitted_at", "-pk")
+        .first()
+    )
+    if response is None:
+        return None
+    return Screening(response=response, flags=response.flag_list)
+
+
+# --- Timeline ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    at: datetime.datetime
+    title: str
+    detail: str = ""
+    by: str = ""
+    kind: str = "info"  # a Bootstrap colour name for the dot: info, success, danger...
+
+
+TimelineSource = Callable[[Patient, list[Intake]], Iterable[TimelineEvent]]
+TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def register_timeline_source(source: TimelineSource) -> TimelineSource:
+    """Later apps (assessments, plans, sessions) add their events to the patient timeline."""
+    TIMELINE_SOURCES.append(source)
+    return source
+
+
+def _name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+@register_timeline_source
+def _intake_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:
+    now = timezone.now()
+    yield TimelineEvent(patient.created_at, "Patient record created", by=_name(patient.created_by))
+    for intake in intakes:
+        yield TimelineEvent(intake.created_at, "Intake link created", by=_name(intake.created_by))
+        if intake.emailed_at:
+            yield TimelineEvent(intake.emailed_at, "Intake link emailed", detail=patient.email)
+        if intake.started_at:
+            yield TimelineEvent(intake.started_at, "Patient started the questionnaire")
+        if intake.submitted_at:
+            response = getattr(intake, "latest_response", None)
+            count = len(response.flags) if response else 0
+            detail = f"{count} screening flag{'s' if count != 1 else ''}" if count else "No flags"
+            yield TimelineEvent(intake.submitted_at, "Intake submitted", detail, kind="success")
+        if intake.revoked_at:
+            yield TimelineEvent(
+                intake.revoked_at, "Intake link revoked", by=_name(intake.revoked_by), kind="danger"
+            )
+        elif not intake.submitted_at and intake.expires_at <= now:
+            yield TimelineEvent(intake.expires_at, "Intake link expired", kind="secondary")
+
+
+def patient_timeline(*, patient: Patient, intakes: list[Intake]) -> list[TimelineEvent]:
+    events = [event for source in TIMELINE_SOURCES for event in source(patient, intakes)]
+    return sorted(events, key=lambda e: e.at, reverse=True)

@@ -1,0 +1,143 @@
+import datetime
+
+import pytest
+from django.http import Http404
+
+from consultations import selectors, services
+from consultations.demo import SUBMITTED_ANSWERS
+from tests.consultations.factories import IntakeFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people():
+    return {
+        "dana": PatientFactory(
+            first_name="Dana",
+            last_name="Reyes",
+            date_of_birth=datetime.date(1985, 5, 5),
+            email="dana@example.com",
+            phone="+14155550100",
+        ),
+        "sam": PatientFactory(
+            first_name="Sam",
+            last_name="Danvers",
+            date_of_birth=datetime.date(1990, 1, 2),
+            email="sam@example.org",
+            phone="+12125550199",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["sam", "dana"]),  # by last name: Danvers, Reyes
+        ("dan", ["sam", "dana"]),
+        ("reyes", ["dana"]),
+        ("dana reyes", ["dana"]),
+        ("example.org", ["sam"]),
+        ("555-0100", ["dana"]),
+        ("212", ["sam"]),
+        ("1985-05-05", ["dana"]),
+        ("01/02/1990", ["sam"]),
+        ("nobody", []),
+    ],
+)
+def test_patient_list_search(people, front_desk, query, expected):
+    found = list(selectors.patient_list(user=front_desk, query=query))
+    assert found == [people[name] for name in expected]
+
+
+@pytest.mark.parametrize(
+    ("sort", "expected"),
+    [("name", ["sam", "dana"]), ("-name", ["dana", "sam"]), ("dob", ["dana", "sam"])],
+)
+def test_patient_list_sort(people, front_desk, sort, expected):
+    assert list(selectors.patient_list(user=front_desk, sort=sort)) == [people[n] for n in expected]
+
+
+def test_patient_list_is_empty_for_users_without_the_permission(people, outsider):
+    assert list(selectors.patient_list(user=outsider)) == []
+
+
+def test_patient_get_for_user(people, provider, outsider):
+    assert selectors.patient_get_for_user(user=provider, pk=people["dana"].pk) == people["dana"]
+    with pytest.raises(Http404):
+        selectors.patient_get_for_user(user=provider, pk=0)
+    with pytest.raises(Http404):
+        selectors.patient_get_for_user(user=outsider, pk=people["dana"].pk)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "found"),
+    [
+        (
+            {
+                "first_name": "dana",
+                "last_name": "REYES",
+                "date_of_birth": datetime.date(1985, 5, 5),
+            },
+            True,
+        ),
+        (
+            {
+                "first_name": "Dana",
+                "last_name": "Reyes",
+                "date_of_birth": datetime.date(1985, 5, 6),
+            },
+            False,
+        ),
+        (
+            {
+                "first_name": "X",
+                "last_name": "Y",
+                "date_of_birth": None,
+                "email": "DANA@example.com",
+            },
+            True,
+        ),
+        ({"first_name": "X", "last_name": "Y", "date_of_birth": None, "email": ""}, False),
+    ],
+)
+def test_likely_duplicates(people, kwargs, found):
+    assert bool(selectors.patient_likely_duplicates(**kwargs)) is found
+
+
+def test_likely_duplicates_excludes_the_patient_itself(people):
+    dana = people["dana"]
+    assert (
+        selectors.patient_likely_duplicates(
+            first_name="Dana",
+            last_name="Reyes",
+            date_of_birth=dana.date_of_birth,
+            email=dana.email,
+            exclude_pk=dana.pk,
+        )
+        == []
+    )
+
+
+def test_intake_latest_submitted_gives_flags_and_conditions(questionnaire):
+    patient = PatientFactory()
+    assert selectors.intake_latest_submitted(patient=patient) is None
+    IntakeFactory(patient=patient)  # an open link does not count
+    services.intake_submit(intake=IntakeFactory(patient=patient, draft=SUBMITTED_ANSWERS))
+    screening = selectors.intake_latest_submitted(patient=patient)
+    assert screening.conditions == ["raynauds", "anticoagulants"]
+    assert [f.code for f in screening.warnings] == ["raynauds", "anticoagulants"]
+    assert screening.excludes == ()
+    assert screening.answers["weight"] == "68"
+
+
+def test_timeline_lists_events_newest_first(questionnaire, front_desk):
+    patient = PatientFactory(created_by=front_desk)
+    intake = services.intake_link_create(patient=patient, by=front_desk)
+    services.intake_link_revoke(intake=intake, by=front_desk)
+    events = selectors.patient_timeline(
+        patient=patient, intakes=selectors.intakes_for_patient(patient=patient)
+    )
+    assert [e.title for e in events][-1] == "Patient record created"
+    assert "Intake link revoked" in [e.title for e in events]
+    assert events == sorted(events, key=lambda e: e.at, reverse=True)

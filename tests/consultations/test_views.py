@@ -1,0 +1,312 @@
+"""Staff pages: access (login, 403 per role, 404), validation messages, duplicates, flags."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from consultations import services
+from consultations.demo import SUBMITTED_ANSWERS
+from consultations.models import Intake, IntakeStatus, Patient
+from tests.consultations.factories import IntakeFactory, PatientFactory
+
+pytestmark = pytest.mark.django_db
+
+VALID = {
+    "first_name": "Dana",
+    "last_name": "Reyes",
+    "date_of_birth": "1985-05-05",
+    "sex": "female",
+    "email": "dana@example.com",
+    "phone": "+1 415 555 0100",
+    "preferred_contact": "email",
+}
+
+
+def url(name, *args):
+    return reverse(f"consultations:{name}", args=args)
+
+
+# --- Access --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "method"),
+    [
+        ("patient-list", "get"),
+        ("patient-create", "get"),
+        ("patient-detail", "get"),
+        ("patient-edit", "get"),
+        ("intake-link-create", "post"),
+        ("intake-detail", "get"),
+        ("intake-link-revoke", "post"),
+        ("intake-link-email", "post"),
+    ],
+)
+def test_anonymous_users_go_to_the_login_page(client, questionnaire, name, method):
+    intake = IntakeFactory()
+    args = {
+        "patient-list": (),
+        "patient-create": (),
+        "patient-detail": (intake.patient.pk,),
+        "patient-edit": (intake.patient.pk,),
+        "intake-link-create": (intake.patient.pk,),
+    }.get(name, (intake.patient.pk, intake.pk))
+    response = getattr(client, method)(url(name, *args))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "method"),
+    [
+        ("outsider", "patient-list", "get"),
+        ("outsider", "patient-detail", "get"),
+        ("provider", "patient-create", "get"),
+        ("provider", "patient-edit", "get"),
+        ("provider", "intake-link-create", "post"),
+        ("provider", "intake-link-revoke", "post"),
+        ("provider", "intake-link-email", "post"),
+        ("front_desk", "intake-detail", "get"),  # the answers are clinical
+    ],
+)
+def test_roles_without_the_permission_get_403(
+    request, client_for, questionnaire, persona, name, method
+):
+    intake = IntakeFactory()
+    args = {
+        "patient-list": (),
+        "patient-create": (),
+        "patient-detail": (intake.patient.pk,),
+        "patient-edit": (intake.patient.pk,),
+        "intake-link-create": (intake.patient.pk,),
+    }.get(name, (intake.patient.pk, intake.pk))
+    client = client_for(request.getfixturevalue(persona))
+    assert getattr(client, method)(url(name, *args)).status_code == 403
+    intake.refresh_from_db()
+    assert intake.revoked_at is None
+    assert Intake.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("persona", "name", "method"),
+    [
+        ("provider", "patient-detail", "get"),
+        ("front_desk", "patient-edit", "get"),
+        ("front_desk", "intake-link-create", "post"),
+    ],
+)
+def test_unknown_patients_are_404(request, client_for, persona, name, method):
+    client = client_for(request.getfixturevalue(persona))
+    assert getattr(client, method)(url(name, 999999)).status_code == 404
+
+
+def test_an_intake_of_another_patient_is_404(client_for, front_desk, provider, questionnaire):
+    mine, other = IntakeFactory(), IntakeFactory()
+    for name in ("intake-link-revoke", "intake-link-email"):
+        response = client_for(front_desk).post(url(name, mine.patient.pk, other.pk))
+        assert response.status_code == 404
+    response = client_for(provider).get(url("intake-detail", mine.patient.pk, other.pk))
+    assert response.status_code == 404
+    other.refresh_from_db()
+    assert other.revoked_at is None
+
+
+# --- List ----------------------------------------------------------------------------------
+
+
+def test_list_searches_and_paginates(client_for, front_desk):
+    PatientFactory(first_name="Dana", last_name="Reyes")
+    for n in range(30):
+        PatientFactory(last_name=f"Zed{n:02d}")
+    client = client_for(front_desk)
+    page1 = client.get(url("patient-list"))
+    assert page1.context["page"].paginator.count == 31
+    assert len(page1.context["page"].object_list) == 25
+    assert "Page 1 of 2" in page1.content.decode()
+    found = client.get(url("patient-list"), {"q": "reyes"})
+    assert [p.last_name for p in found.context["page"].object_list] == ["Reyes"]
+    assert (
+        client.get(url("patient-list"), {"q": "nobody-here"}).context["page"].paginator.count == 0
+    )
+    assert client.get(url("patient-list"), {"sort": "bogus", "page": "x"}).status_code == 200
+
+
+@pytest.mark.parametrize("count", [1, 40])
+def test_list_query_count_does_not_grow_with_patients(
+    client_for, front_desk, questionnaire, django_assert_max_num_queries, count
+):
+    for _ in range(count):
+        IntakeFactory()
+    client = client_for(front_desk)
+    # 1 the session, 2 the user, 3 the user's own permissions and 4 their groups' permissions
+    # (the view's check and the nav), 5 the paginator's count, 6 the role names for the
+    # header, 7 the page of patients with their latest intake dates (one aggregate query).
+    with django_assert_max_num_queries(7):
+        response = client.get(url("patient-list"))
+    assert response.status_code == 200
+
+
+# --- Create and edit -----------------------------------------------------------------------
+
+
+def test_create_a_patient(client_for, front_desk):
+    response = client_for(front_desk).post(url("patient-create"), VALID)
+    patient = Patient.objects.get()
+    assert response.status_code == 302
+    assert response.url == url("patient-detail", patient.pk)
+    assert str(patient.phone) == "+14155550100"
+    assert patient.created_by == front_desk
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "message"),
+    [
+        ({"email": "not-an-email"}, "email", "Enter a valid email address."),
+        ({"phone": "12"}, "phone", "Enter a valid phone number"),
+        ({"date_of_birth": "2999-01-01"}, "date_of_birth", "cannot be in the future"),
+        ({"date_of_birth": "1850-01-01"}, "date_of_birth", "over 120"),
+        ({"date_of_birth": "1985-02-30"}, "date_of_birth", "Enter a valid date."),
+        ({"email": "", "phone": ""}, "email", "Give an email address or a phone number"),
+        ({"first_name": ""}, "first_name", "This field is required."),
+        ({"sex": "robot"}, "sex", "Select a valid choice."),
+        ({"preferred_contact": "sms", "phone": ""}, "preferred_contact", "no phone number"),
+    ],
+)
+def test_create_validation_messages(client_for, front_desk, changes, field, message):
+    response = client_for(front_desk).post(url("patient-create"), {**VALID, **changes})
+    assert response.status_code == 200
+    assert any(message in error for error in response.context["form"].errors[field])
+    assert message.split("{")[0] in response.content.decode().replace("&#x27;", "'")
+    assert not Patient.objects.exists()
+
+
+def test_a_likely_duplicate_must_be_confirmed(client_for, front_desk):
+    existing = PatientFactory(
+        first_name="Dana", last_name="Reyes", date_of_birth=datetime.date(1985, 5, 5)
+    )
+    client = client_for(front_desk)
+    response = client.post(url("patient-create"), {**VALID, "email": "new@example.com"})
+    assert response.status_code == 200
+    assert response.context["duplicates"] == [existing]
+    assert "This may be a patient you already have" in response.content.decode()
+    assert Patient.objects.count() == 1
+    # Submitting again without ticking the box still asks.
+    again = client.post(url("patient-create"), {**VALID, "confirm_duplicate": ""})
+    assert again.context["duplicates"] == [existing]
+    confirmed = client.post(url("patient-create"), {**VALID, "confirm_duplicate": "on"})
+    assert confirmed.status_code == 302
+    assert Patient.objects.count() == 2
+
+
+def test_same_email_is_a_likely_duplicate(client_for, front_desk):
+    PatientFactory(email="dana@example.com")
+    response = client_for(front_desk).post(url("patient-create"), VALID)
+    assert response.status_code == 200 and response.context["duplicates"]
+
+
+def test_edit_a_patient(client_for, front_desk):
+    patient = PatientFactory()
+    response = client_for(front_desk).post(
+        url("patient-edit", patient.pk), {**VALID, "notes": "Prefers mornings."}
+    )
+    assert response.status_code == 302
+    patient.refresh_from_db()
+    assert (patient.first_name, patient.notes) == ("Dana", "Prefers mornings.")
+
+
+# --- Patient page --------------------------------------------------------------------------
+
+
+def submitted(patient, **changes):
+    intake = IntakeFactory(patient=patient, draft={**SUBMITTED_ANSWERS, **changes})
+    services.intake_submit(intake=intake)
+    return intake
+
+
+def test_providers_see_red_and_amber_flags_at_the_top(client_for, provider, questionnaire):
+    patient = PatientFactory()
+    submitted(patient, pregnant="yes")
+    page = client_for(provider).get(url("patient-detail", patient.pk)).content.decode()
+    assert page.index('data-testid="screening"') < page.index('data-testid="intakes"')
+    assert 'data-severity="exclude" data-code="pregnancy"' in page
+    assert 'data-severity="warn" data-code="anticoagulants"' in page
+    assert "alert-danger" in page and "alert-warning" in page
+
+
+def test_front_desk_sees_the_intake_status_but_not_the_flags(client_for, front_desk, questionnaire):
+    patient = PatientFactory()
+    submitted(patient, pregnant="yes")
+    page = client_for(front_desk).get(url("patient-detail", patient.pk)).content.decode()
+    assert "Submitted" in page
+    assert 'data-code="pregnancy"' not in page
+
+
+def test_patient_page_sections_and_timeline(client_for, provider, questionnaire):
+    patient = PatientFactory()
+    response = client_for(provider).get(url("patient-detail", patient.pk))
+    page = response.content.decode()
+    for section in ("screening", "intakes", "assessments", "plans", "details", "timeline"):
+        assert f'data-testid="{section}"' in page
+    assert "No intake submitted yet" in page
+    assert "Patient record created" in page
+
+
+def test_intake_answers_page(client_for, provider, questionnaire):
+    patient = PatientFactory()
+    intake = submitted(patient)
+    page = client_for(provider).get(url("intake-detail", patient.pk, intake.pk)).content.decode()
+    assert "Apixaban 5 mg" in page
+    assert "Bra line (bra bulge), Upper back" in page
+    assert "68 kg" in page
+
+
+# --- Links ---------------------------------------------------------------------------------
+
+
+def test_front_desk_creates_copies_emails_and_revokes_a_link(client_for, front_desk, questionnaire):
+    patient = PatientFactory(email="dana@example.com")
+    client = client_for(front_desk)
+    response = client.post(url("intake-link-create", patient.pk), {"expires_in_days": "7"})
+    assert response.status_code == 302
+    intake = Intake.objects.get(patient=patient)
+    assert intake.expires_at - intake.created_at == datetime.timedelta(days=7)
+    page = client.get(url("patient-detail", patient.pk)).content.decode()
+    assert f"http://testserver/intake/{intake.token}/" in page
+    client.post(url("intake-link-email", patient.pk, intake.pk))
+    assert mail.outbox[0].to == ["dana@example.com"]
+    assert f"http://testserver/intake/{intake.token}/" in mail.outbox[0].body
+    client.post(url("intake-link-revoke", patient.pk, intake.pk))
+    intake.refresh_from_db()
+    assert intake.status == IntakeStatus.REVOKED
+    assert (
+        f"/intake/{intake.token}/"
+        not in client.get(url("patient-detail", patient.pk)).content.decode()
+    )
+
+
+def test_bad_link_days_are_a_message_not_an_error(client_for, front_desk, questionnaire):
+    patient = PatientFactory()
+    response = client_for(front_desk).post(
+        url("intake-link-create", patient.pk), {"expires_in_days": "500"}, follow=True
+    )
+    assert "Choose how many days" in response.content.decode()
+    assert not Intake.objects.exists()
+
+
+def test_emailing_without_an_address_says_so(client_for, front_desk, questionnaire):
+    intake = IntakeFactory(patient__email="")
+    response = client_for(front_desk).post(
+        url("intake-link-email", intake.patient.pk, intake.pk), follow=True
+    )
+    assert "no email address" in response.content.decode()
+    assert mail.outbox == []
+
+
+def test_expired_link_shows_as_expired(client_for, front_desk, questionnaire):
+    intake = IntakeFactory(expires_at=timezone.now() - datetime.timedelta(days=1))
+    page = client_for(front_desk).get(url("patient-detail", intake.patient.pk)).content.decode()
+    assert 'data-status="expired"' in page
+    assert "Intake link expired" in page

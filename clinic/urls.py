@@ -9,6 +9,7 @@ from clinic.forms import StyledAuthenticationForm, StyledPasswordChangeForm
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(

@@ -2,7 +2,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 
 from clinic.navigation import items_for
 
@@ -10,6 +11,11 @@ from clinic.navigation import items_for
 @login_required
 def dashboard(request):
     return render(request, "clinic/dashboard.html", {"actions": items_for(request.user)})
+
+
+def favicon(request):
+    # Resolved per request: the hashed static name only exists after collectstatic.
+    return redirect(static("clinic/favicon.svg"), permanent=True)
 
 
 def healthz(request):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -301,3 +302,103 @@ class IntakeResponse(models.Model):
     @property
     def conditions(self) -> list[str]:
         return list(dict.fromkeys(item["code"] for item in self.flags))
+
+
+# --- Assessment (issue 5 builds the workflow on these) --------------------------------------
+
+
+class AreaSize(models.TextChoices):
+    SMALL = "small", "Small (a single pocket, a hand's width)"
+    MEDIUM = "medium", "Medium (one region both sides, e.g. the bra line)"
+    LARGE = "large", "Large (a whole region, e.g. the upper back)"
+
+
+class Consistency(models.TextChoices):
+    SOFT = "soft", "Soft"
+    FIRM = "firm", "Firm"
+    FIBROUS = "fibrous", "Fibrous"
+
+
+class SkinLaxity(models.TextChoices):
+    NONE = "none", "None"
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class Assessment(models.Model):
+    """What a provider found at a consultation; the plan engine's input."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
+    assessed_on = models.DateField()
+    provider = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+    )
+    height_cm = models.DecimalField(max_digits=5, decimal_places=1)
+    weight_kg = models.DecimalField(max_digits=5, decimal_places=1)
+    weight_stable = models.BooleanField(
+        default=True, help_text="Stable weight over the last 6 months."
+    )
+    goals = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-created_at"]
+        indexes = [models.Index(fields=["patient", "-assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"Assessment of {self.patient} on {self.assessed_on:%Y-%m-%d}"
+
+    @property
+    def bmi(self) -> Decimal | None:
+        if not self.height_cm or not self.weight_kg:
+            return None
+        metres = Decimal(self.height_cm) / 100
+        return (Decimal(self.weight_kg) / (metres * metres)).quantize(Decimal("0.1"))
+
+
+class AssessmentArea(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="areas")
+    area = models.ForeignKey("treatments.BodyArea", on_delete=models.PROTECT, related_name="+")
+    pinch_mm = models.PositiveSmallIntegerField()
+    size = models.CharField(max_length=10, choices=AreaSize.choices)
+    consistency = models.CharField(max_length=10, choices=Consistency.choices)
+    skin_laxity = models.CharField(max_length=10, choices=SkinLaxity.choices)
+
+    class Meta:
+        ordering = ["area__sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "area"], name="one_row_per_area")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} — {self.pinch_mm} mm"
+
+
+class ConditionAction(models.TextChoices):
+    ADD = "add", "Added"
+    CLEAR = "clear", "Cleared"
+
+
+class AssessmentConditionChange(models.Model):
+    """A provider adding a condition the intake missed, or clearing one it raised."""
+
+    assessment = models.ForeignKey(
+        Assessment, on_delete=models.CASCADE, related_name="condition_changes"
+    )
+    condition = models.ForeignKey(
+        "treatments.Condition", on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField(max_length=5, choices=ConditionAction.choices)
+    reason = models.TextField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.condition}"

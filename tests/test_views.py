@@ -117,3 +117,9 @@ def test_static_assets_come_from_this_server(client):
 
 def test_healthz(client):
     assert client.get(reverse("healthz")).json() == {"status": "ok"}
+
+
+def test_favicon_points_at_the_packaged_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("clinic/favicon.svg")

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -396,3 +397,119 @@ class ClinicClosure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.reason}".strip()
+
+
+# --- Plans (snapshots; issue 5 creates them, issue 6 books their sessions) -------------------
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    PRESENTED = "presented", "Presented"
+    ACCEPTED = "accepted", "Accepted"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Plan(models.Model):
+    """A treatment plan as it was made: prices, rules and engine version are copied in, so
+    later catalog changes never alter it."""
+
+    patient = models.ForeignKey(
+        "consultations.Patient", on_delete=models.PROTECT, related_name="plans"
+    )
+    assessment = models.ForeignKey(
+        "consultations.Assessment",
+        on_delete=models.PROTECT,
+        related_name="plans",
+        null=True,
+        blank=True,
+    )
+    treatment = models.ForeignKey(Treatment, on_delete=models.PROTECT, related_name="plans")
+    status = models.CharField(
+        max_length=12, choices=PlanStatus.choices, default=PlanStatus.DRAFT, db_index=True
+    )
+    engine_version = models.CharField(max_length=40)
+    currency = models.CharField(max_length=3)
+    start_date = models.DateField()
+    goal_pinch_mm = models.PositiveSmallIntegerField()
+    option = models.JSONField(default=dict, help_text="The engine's option as chosen.")
+    excluded = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    warnings = models.JSONField(default=list)
+    subtotal = models.DecimalField(max_digits=10, decimal_places=2)
+    discount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    extra_discount = models.DecimalField(max_digits=10, decimal_places=2, default=0)
+    extra_discount_reason = models.CharField(max_length=300, blank=True)
+    total = models.DecimalField(max_digits=10, decimal_places=2)
+    deposit = models.DecimalField(max_digits=10, decimal_places=2)
+    payment_plans = models.JSONField(default=list)
+    downtime_days = models.PositiveSmallIntegerField(default=0)
+    results_from = models.DateField(null=True, blank=True)
+    final_results_by = models.DateField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    valid_until = models.DateField(null=True, blank=True)
+    supersedes = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["patient", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.treatment} plan for {self.patient}"
+
+
+class PlanSession(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveSmallIntegerField()
+    planned_date = models.DateField()
+    duration_minutes = models.PositiveSmallIntegerField()
+    areas = models.JSONField(default=list, help_text='[{"area", "units", "unit"}]')
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_session_number_per_plan")
+        ]
+
+    def __str__(self) -> str:
+        return f"Session {self.number} of {self.plan}"
+
+
+class PlanLineItem(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="line_items")
+    position = models.PositiveSmallIntegerField(default=0)
+    description = models.CharField(max_length=300)
+    quantity = models.DecimalField(max_digits=8, decimal_places=2)
+    unit = models.CharField(max_length=40, blank=True)
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        ordering = ["plan", "position"]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class PlanStatusChange(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=12, choices=PlanStatus.choices, blank=True)
+    to_status = models.CharField(max_length=12, choices=PlanStatus.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or 'new'} -> {self.to_status}"

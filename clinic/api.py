@@ -9,7 +9,7 @@ from collections import defaultdict
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
-from ninja.security import SessionAuth
+from ninja.security import HttpBearer, SessionAuth
 
 # Locations ninja prefixes to every error path; callers know fields, not parameter kinds.
 _LOCATION_PARTS = {"body", "query", "path", "form", "header", "cookie", "payload", "data"}
@@ -25,12 +25,26 @@ class StaffSessionAuth(SessionAuth):
         return None
 
 
+class ApiTokenAuth(HttpBearer):
+    """`Authorization: Bearer ct_...`: acts as the token's user, with that user's role."""
+
+    def authenticate(self, request: HttpRequest, token: str):
+        from clinic.models import ApiToken
+
+        api_token = ApiToken.for_key(token)
+        if api_token is None:
+            return None
+        api_token.touch()
+        request.user = api_token.user
+        return api_token.user
+
+
 api = NinjaAPI(
     title="Contour API",
     version="1",
     description="Patients, intake and treatment plans for Contour clinics.",
     urls_namespace="api",
-    auth=StaffSessionAuth(csrf=True),
+    auth=[ApiTokenAuth(), StaffSessionAuth(csrf=True)],
 )
 
 

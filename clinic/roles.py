@@ -15,7 +15,17 @@ PROVIDER = "Provider"
 FRONT_DESK = "Front desk"
 ROLE_NAMES = (CLINIC_ADMIN, PROVIDER, FRONT_DESK)
 
-ROLE_APPS = ("consultations", "treatments")
+# The clinic app's own: Clinic admins issue and revoke API tokens.
+PERMISSIONS = {
+    CLINIC_ADMIN: [
+        "clinic.view_apitoken",
+        "clinic.add_apitoken",
+        "clinic.change_apitoken",
+        "clinic.delete_apitoken",
+    ],
+}
+
+ROLE_APPS = ("clinic", "consultations", "treatments")
 
 
 def role_permissions() -> dict[str, set[str]]:

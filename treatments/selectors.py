@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 
 from treatments import planning
+from treatments.catalog_defaults import SPEC_FIELDS
 from treatments.models import (
     BodyArea,
     CatalogSettings,
@@ -18,36 +19,6 @@ from treatments.models import (
     Treatment,
 )
 from treatments.pricing import PricingSettings
-
-SPEC_FIELDS = (
-    "code",
-    "name",
-    "unit",
-    "unit_plural",
-    "price_per_unit",
-    "units_small",
-    "units_medium",
-    "units_large",
-    "max_units_per_round",
-    "max_rounds_per_visit",
-    "session_base_minutes",
-    "minutes_per_unit",
-    "minutes_per_round",
-    "min_sessions",
-    "max_sessions",
-    "min_interval_days",
-    "usual_interval_days",
-    "reduction_percent",
-    "min_pinch_mm",
-    "bmi_limit",
-    "bmi_limit_submental",
-    "downtime_days",
-    "first_results_weeks",
-    "final_results_weeks",
-    "regulatory_note",
-    "downtime_note",
-    "aftercare",
-)
 
 
 def treatment_list(*, active_only: bool = True) -> QuerySet[Treatment]:

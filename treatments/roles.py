@@ -35,3 +35,9 @@ PERMISSIONS: dict[str, list[str]] = {
     PROVIDER: list(_VIEW_CATALOG),
     FRONT_DESK: list(_VIEW_CATALOG),
 }
+
+# Sessions (issue 6).
+from treatments.roles_sessions import SESSION_PERMISSIONS  # noqa: E402
+
+for _role, _perms in SESSION_PERMISSIONS.items():
+    PERMISSIONS.setdefault(_role, []).extend(_perms)

@@ -63,21 +63,18 @@ class BookingError(Exception):
 
 def plan_booking_problem(plan: Plan) -> str:
     """Why the plan's sessions cannot be booked ("" when they can). Issue 5 owns the rule
-    (accepted and consented); until its `plan_can_be_booked` exists, an accepted plan is."""
+    (accepted and consented) as `treatments.services.plan_can_be_booked`; until it is on
+    main, an accepted (or running) plan can be booked."""
     try:
         from treatments.services import plan_can_be_booked  # issue 5
     except ImportError:
         plan_can_be_booked = None
-    if plan_can_be_booked is not None:
-        result = plan_can_be_booked(plan)
-        ok, reason = result if isinstance(result, tuple) else (bool(result), "")
-        if not ok:
-            return reason or "This plan cannot be booked yet: it needs the patient's consent."
-        return ""
     if plan.status not in BOOKABLE_STATUSES:
         return (
             f"Only an accepted plan can be booked; this one is {plan.get_status_display().lower()}."
         )
+    if plan_can_be_booked is not None and not plan_can_be_booked(plan):
+        return "This plan cannot be booked yet: the patient has not signed the consent."
     return ""
 
 

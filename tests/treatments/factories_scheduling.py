@@ -96,6 +96,7 @@ def accepted_plan(
     areas: list[dict] | None = None,
     status: str = "accepted",
     patient=None,
+    consented: bool = True,
 ) -> Plan:
     treatment_obj = Treatment.objects.get(code=treatment)
     start = start or next_monday()
@@ -107,6 +108,8 @@ def accepted_plan(
         "start_date": start,
     }
     plan = Plan.objects.create(**given, **_plan_extras(start, set(given)))
+    if consented:
+        sign_consent(plan)
     for n in range(1, sessions + 1):
         PlanSession.objects.create(
             plan=plan,
@@ -117,6 +120,30 @@ def accepted_plan(
             areas=areas or [{"area": "upper_back", "units": 2, "unit": unit}],
         )
     return plan
+
+
+def sign_consent(plan: Plan) -> None:
+    """The patient's signed consent, once issue 5's consent models are on main (booking
+    requires it there); nothing before."""
+    try:
+        PlanConsent = apps.get_model("consultations", "PlanConsent")
+        ConsentText = apps.get_model("consultations", "ConsentText")
+    except LookupError:
+        return
+    text = ConsentText.objects.filter(treatment=plan.treatment).first()
+    if text is None:
+        text = ConsentText(treatment=plan.treatment, title="Consent", body="I consent.")
+        text.version = 1
+        text.save()
+    PlanConsent.objects.create(
+        plan=plan,
+        consent_text=text,
+        text_version=text.version,
+        text_body=text.body,
+        full_name=plan.patient.full_name,
+        signature="data:image/png;base64,iVBORw0KGgo=",
+        signed_at=timezone.now(),
+    )
 
 
 def _plan_extras(start: datetime.date, given: set[str]) -> dict:

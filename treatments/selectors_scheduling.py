@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -327,17 +327,12 @@ def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
 
 
 def patient_plans_with_sessions(*, patient) -> list[Plan]:
+    """The patient's plans that are booked or can be: accepted, running or completed."""
     return list(
         _plan_queryset()
-        .filter(patient=patient, sessions__appointments__isnull=False)
-        .distinct()
+        .filter(patient=patient, status__in=(*BOOKABLE_STATUSES, "completed"))
         .order_by("-start_date")
     )
-
-
-def busy_filter(resource: tuple[str, int]) -> Q:
-    kind, pk = resource
-    return Q(**{f"{kind}_id": pk})
 
 
 # --- The patient's timeline (consultations' patient page) ---------------------------------

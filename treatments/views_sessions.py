@@ -431,9 +431,17 @@ def appointment_record(request, pk: int):
             "rows": form.bound_rows(),
             "photo_form": photo_form,
             "photos": appointment.photos.select_related("area"),
+            "screening": _screening(request.user, plan.patient),
         },
         status=status,
     )
+
+
+def _screening(user, patient):
+    """The intake's flags, to re-confirm with the patient before treating."""
+    from consultations.selectors import VIEW_SCREENING, intake_latest_submitted
+
+    return intake_latest_submitted(patient=patient) if user.has_perm(VIEW_SCREENING) else None
 
 
 @require_POST

@@ -385,3 +385,31 @@ def test_appointment_ics_and_the_provider_feed(client_for, booked, front_desk, c
     assert plan.patient.full_name not in feed_body
     assert f"{plan.patient.first_name} {plan.patient.last_name[0]}." in feed_body
     assert client.get(reverse("treatments:provider-feed", args=["wrong"])).status_code == 404
+
+
+def test_record_page_shows_the_intakes_flags_to_reconfirm(client_for, provider, past):
+    from consultations.models import IntakeResponse
+    from tests.consultations.factories import IntakeFactory, seed_questionnaire
+
+    questionnaire = seed_questionnaire()
+    intake = IntakeFactory(patient=past.plan_session.plan.patient, questionnaire=questionnaire)
+    IntakeResponse.objects.create(
+        intake=intake,
+        questionnaire=questionnaire,
+        flags=[
+            {
+                "code": "anticoagulants",
+                "severity": "warn",
+                "label": "Takes an anticoagulant",
+                "question": "medicines",
+                "question_text": "Do you take blood thinners?",
+                "answer": "Apixaban",
+            }
+        ],
+    )
+    text = (
+        client_for(provider)
+        .get(reverse("treatments:appointment-record", args=[past.pk]))
+        .content.decode()
+    )
+    assert "Takes an anticoagulant" in text and "Apixaban" in text

@@ -40,5 +40,17 @@ def patient_progress(context, patient):
             for name, points in progress.series.items()
         }
         svg = charts.progress_svg(series)
-        items.append({"plan": plan, "progress": progress, "chart": mark_safe(svg)})  # noqa: S308
-    return {"show": True, "items": items, "with_photos": with_photos}
+        items.append(
+            {
+                "plan": plan,
+                "progress": progress,
+                "chart": mark_safe(svg),  # noqa: S308 - charts.progress_svg escapes every label
+                "booked": plan.sessions.filter(appointments__isnull=False).exists(),
+            }
+        )
+    return {
+        "show": True,
+        "items": items,
+        "with_photos": with_photos,
+        "can_book": user.has_perm(sel.BOOK),
+    }

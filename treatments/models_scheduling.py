@@ -14,10 +14,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 __all__ = [
     "ACTIVE_STATUSES",
     "Appointment",
+    "AppointmentEvent",
     "AppointmentStatus",
     "Device",
     "OpeningHours",
@@ -226,6 +228,28 @@ class Appointment(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE_STATUSES
+
+
+class AppointmentEvent(models.Model):
+    """The appointment's history: booked, moved (from when to when, why), cancelled,
+    recorded. Never edited; the appointment row holds only the current state."""
+
+    BOOKED, MOVED, CANCELLED, RECORDED = "booked", "moved", "cancelled", "recorded"
+    KINDS = [(BOOKED, "Booked"), (MOVED, "Moved"), (CANCELLED, "Cancelled"), (RECORDED, "Recorded")]
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=10, choices=KINDS)
+    detail = models.TextField(blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
 
 
 def appointment_exclusion_constraints() -> list:

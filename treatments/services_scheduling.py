@@ -25,6 +25,7 @@ from treatments import scheduling
 from treatments.models import (
     ACTIVE_STATUSES,
     Appointment,
+    AppointmentEvent,
     AppointmentStatus,
     BodyArea,
     Plan,
@@ -256,7 +257,12 @@ def _book_one(*, plan_session: PlanSession, slot: scheduling.Slot, by) -> Appoin
     _place(appointment, slot)
     appointment.full_clean()
     _save_guarded(appointment)
+    _log(appointment, AppointmentEvent.BOOKED, f"For {_describe(slot)}.", by)
     return appointment
+
+
+def _log(appointment: Appointment, kind: str, detail: str, by) -> None:
+    AppointmentEvent.objects.create(appointment=appointment, kind=kind, detail=detail, by=by)
 
 
 def appointment_book(*, plan_session: PlanSession, slot: scheduling.Slot, by) -> Appointment:
@@ -365,6 +371,12 @@ def _course_state(plan: Plan) -> list[tuple[Appointment, scheduling.BookedSessio
     return out
 
 
+def _slot_of(a: Appointment) -> scheduling.Slot:
+    return scheduling.Slot(
+        to_local(a.start), to_local(a.end), a.provider_id, a.room_id, a.device_id
+    )
+
+
 def _describe(slot: scheduling.Slot) -> str:
     return f"{slot.start:%a %b} {slot.start.day}, {slot.start:%H:%M}"
 
@@ -387,11 +399,18 @@ def appointment_reschedule(
         with transaction.atomic():
             Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
             _check_slot(plan_session=appointment.plan_session, slot=slot, exclude=(appointment.pk,))
+            old = _slot_of(appointment)
             _place(appointment, slot)
             appointment.status_reason = reason
             appointment.reminder_sent_at = None
             appointment.full_clean()
             _save_guarded(appointment)
+            _log(
+                appointment,
+                AppointmentEvent.MOVED,
+                f"From {_describe(old)} to {_describe(slot)}: {reason}",
+                by,
+            )
             state = _course_state(plan)
             day_first = min(b.slot.start.date() for _, b in state)
             day_last = max(b.slot.start.date() for _, b in state) + timedelta(
@@ -418,6 +437,13 @@ def appointment_reschedule(
                     outcome.attention.append(move.reason)
                     continue
                 later = by_number[move.number]
+                _log(
+                    later,
+                    AppointmentEvent.MOVED,
+                    f"From {_describe(move.old)} to {_describe(move.new)}, with session "
+                    f"{appointment.plan_session.number}: {move.reason}",
+                    by,
+                )
                 _place(later, move.new)
                 later.status_reason = (
                     f"Moved with session {appointment.plan_session.number}: {reason}"
@@ -446,6 +472,7 @@ def appointment_cancel(
         appointment.status = AppointmentStatus.CANCELLED
         appointment.status_reason = reason
         appointment.save(update_fields=["status", "status_reason", "updated_at"])
+        _log(appointment, AppointmentEvent.CANCELLED, reason, by)
     outcome = Outcome(appointment)
     later = [
         b.number
@@ -509,6 +536,7 @@ def session_record(
     if status == AppointmentStatus.CANCELLED and not notes.strip():
         raise ValidationError({"notes": "Say why the session was cancelled."})
     with transaction.atomic():
+        corrected = appointment.recorded_at is not None
         appointment.status = status
         appointment.intake_reconfirmed = intake_reconfirmed
         appointment.intake_changes = intake_changes
@@ -537,6 +565,14 @@ def session_record(
                 )
                 row.full_clean()
                 row.save()
+        _log(
+            appointment,
+            AppointmentEvent.RECORDED,
+            ("Record corrected: " if corrected else "Recorded as ")
+            + appointment.get_status_display().lower()
+            + ".",
+            by,
+        )
         plan_sync_status(plan=appointment.plan_session.plan, by=by, now=now)
     return appointment
 

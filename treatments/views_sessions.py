@@ -214,6 +214,7 @@ def appointment_detail(request, pk: int):
             "can_book": request.user.has_perm(sel.BOOK),
             "can_record": request.user.has_perm(sel.RECORD),
             "cancel_form": ReasonForm(),
+            "events": appointment.events.select_related("by"),
         },
     )
 

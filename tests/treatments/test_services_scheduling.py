@@ -240,6 +240,11 @@ def test_reschedule_moves_later_sessions_that_break_the_interval(clinic, provide
     assert len(outcome.moved) == 1
     assert outcome.moved[0].startswith("Session 3 moved from")
     assert "only 18 days" in outcome.moved[0]
+    # Nothing is lost: each move is in the appointment's history, with who and why.
+    assert list(second.events.values_list("kind", flat=True)) == ["booked", "moved"]
+    moved = second.events.get(kind="moved")
+    assert moved.by == front_desk and moved.detail.endswith(": Patient travelling")
+    assert "with session 2" in third.events.get(kind="moved").detail
 
 
 def test_reschedule_needs_a_reason_and_refuses_too_close_to_the_previous(

@@ -208,6 +208,13 @@ def test_cancel_a_session(client_for, booked, front_desk):
     assert "Session 1 cancelled." in response.content.decode()
     first.refresh_from_db()
     assert (first.status, first.status_reason) == ("cancelled", "Ill")
+    page = client_for(front_desk).get(reverse("treatments:appointment-detail", args=[first.pk]))
+    history = page.content.decode()
+    assert (
+        "Cancelled" in history
+        and "Ill" in history
+        and 'data-testid="appointment-history"' in history
+    )
 
 
 def test_book_a_single_session(client_for, clinic, front_desk):

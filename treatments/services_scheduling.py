@@ -17,6 +17,7 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
@@ -588,10 +589,20 @@ def photo_max_bytes() -> int:
     return getattr(settings, "PROGRESS_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
 
 
-def validate_photo(upload: UploadedFile) -> tuple[str, str, int, int]:
-    """(extension, content type, width, height) of a real JPEG/PNG/WebP image, or a
-    ValidationError: the file is decoded by Pillow, its name and declared type are ignored."""
-    from PIL import Image, UnidentifiedImageError
+@dataclass(frozen=True)
+class CleanPhoto:
+    data: bytes
+    extension: str
+    content_type: str
+    width: int
+    height: int
+
+
+def clean_photo(upload: UploadedFile) -> CleanPhoto:
+    """A real JPEG/PNG/WebP image, decoded by Pillow (the file's name and declared type are
+    ignored), turned upright and re-encoded without its metadata — a phone photo's EXIF can
+    hold where it was taken. ValidationError for anything else, or too big."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
 
     limit = photo_max_bytes()
     if upload.size > limit:
@@ -604,24 +615,30 @@ def validate_photo(upload: UploadedFile) -> tuple[str, str, int, int]:
         with Image.open(BytesIO(data)) as image:
             kind = image.format
             image.verify()
+        if kind not in PHOTO_FORMATS:
+            raise ValidationError("Use a JPEG, PNG or WebP photo.")
         with Image.open(BytesIO(data)) as image:
-            width, height = image.size
-            if width * height > 60_000_000:
+            if image.width * image.height > 60_000_000:
                 raise ValidationError("The photo is too large in pixels.")
+            upright = ImageOps.exif_transpose(image)
+            if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            out = BytesIO()
+            # No exif=, no pnginfo=: the copy carries pixels only.
+            upright.save(out, format=kind, **({"quality": 90} if kind != "PNG" else {}))
+            width, height = upright.size
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
         raise ValidationError(
             "That file is not a photo we can read (use JPEG, PNG or WebP)."
         ) from exc
-    if kind not in PHOTO_FORMATS:
-        raise ValidationError("Use a JPEG, PNG or WebP photo.")
     extension, content_type = PHOTO_FORMATS[kind]
-    return extension, content_type, width, height
+    return CleanPhoto(out.getvalue(), extension, content_type, width, height)
 
 
 def photo_add(
     *, appointment: Appointment, upload: UploadedFile, kind: str, area: BodyArea | None, by
 ) -> ProgressPhoto:
-    extension, content_type, width, height = validate_photo(upload)
+    photo_data = clean_photo(upload)
     if kind not in (ProgressPhoto.BEFORE, ProgressPhoto.AFTER):
         raise ValidationError({"kind": "Choose before or after."})
     with transaction.atomic():
@@ -629,13 +646,13 @@ def photo_add(
             appointment=appointment,
             area=area,
             kind=kind,
-            extension=extension,
-            content_type=content_type,
-            width=width,
-            height=height,
+            extension=photo_data.extension,
+            content_type=photo_data.content_type,
+            width=photo_data.width,
+            height=photo_data.height,
             uploaded_by=by,
         )
-        photo.image.save("upload", upload, save=False)
+        photo.image.save("upload", ContentFile(photo_data.data), save=False)
         photo.save()
     return photo
 

@@ -625,7 +625,22 @@ def calendar(request):
             "switch_day": _query({**base, "view": "day"}, day),
             "switch_week": _query({**base, "view": "week"}, day),
             "count": len(appointments),
+            "feed_url": _own_feed_url(request),
         },
+    )
+
+
+def _own_feed_url(request) -> str:
+    """A provider's own secret feed URL, to subscribe to from a calendar app."""
+    from django.urls import reverse
+
+    if not request.user.has_perm(sel.RECORD):  # only providers have a feed (saves a query)
+        return ""
+    profile = getattr(request.user, "provider_profile", None)
+    if profile is None or not profile.active:
+        return ""
+    return request.build_absolute_uri(
+        reverse("treatments:provider-feed", args=[profile.ical_token])
     )
 
 

@@ -396,6 +396,23 @@ def test_photo_refuses_files_that_are_not_images(
     assert not ProgressPhoto.objects.exists()
 
 
+def test_photo_is_turned_upright_and_stripped_of_its_metadata(clinic, provider, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
+    exif = Image.Exif()
+    exif[0x0112] = 6  # orientation: rotate 90 degrees to show upright
+    exif[0x010F] = "PhoneMaker"
+    buffer = io.BytesIO()
+    Image.new("RGB", (80, 40), (200, 150, 120)).save(buffer, format="JPEG", exif=exif)
+    upload = SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
+    photo = svc.photo_add(
+        appointment=appointment, upload=upload, kind="after", area=None, by=provider
+    )
+    assert (photo.width, photo.height) == (40, 80)
+    with Image.open(tmp_path / photo.image.name) as stored:
+        assert dict(stored.getexif()) == {}
+
+
 def test_photo_refuses_a_file_over_the_limit(clinic, provider, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     settings.PROGRESS_PHOTO_MAX_BYTES = 1000

@@ -420,3 +420,14 @@ def test_record_page_shows_the_intakes_flags_to_reconfirm(client_for, provider, 
         .content.decode()
     )
     assert "Takes an anticoagulant" in text and "Apixaban" in text
+
+
+def test_a_provider_finds_their_own_feed_url_on_the_calendar(
+    client_for, clinic, provider, front_desk
+):
+    text = client_for(provider).get(reverse("treatments:calendar")).content.decode()
+    assert clinic.profile.ical_token in text
+    assert (
+        clinic.profile.ical_token
+        not in client_for(front_desk).get(reverse("treatments:calendar")).content.decode()
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
@@ -105,6 +106,26 @@ class ProposalRow:
     booked: Appointment | None
 
 
+def _alternatives(clinic, plan, session, proposed, now) -> list[scheduling.Slot]:
+    """The proposed slot first, then the first free slot of each other day in the window."""
+    options = scheduling.free_slots(
+        clinic,
+        need=sel.need_for(plan.treatment),
+        duration_minutes=session.duration_minutes,
+        first_day=proposed.earliest,
+        last_day=proposed.latest,
+        not_before=sel.to_local(now),
+        limit=OPTIONS_PER_SESSION * 6,
+    )
+    picked = [proposed.slot] if proposed.slot else []
+    seen_days = {proposed.slot.start.date()} if proposed.slot else set()
+    for option in options:
+        if option.start.date() not in seen_days and len(picked) < OPTIONS_PER_SESSION:
+            picked.append(option)
+            seen_days.add(option.start.date())
+    return picked
+
+
 @staff_permission_required(sel.BOOK)
 def plan_book(request, pk: int):
     """The course proposal: one click books every session as proposed; each session's
@@ -121,8 +142,6 @@ def plan_book(request, pk: int):
     names = _names()
     clinic = None
     rows: list[ProposalRow] = []
-    from django import forms
-
     form = forms.Form(request.POST or None)
     for session in plan.sessions.order_by("number"):
         proposed = by_number.get(session.number)
@@ -134,23 +153,7 @@ def plan_book(request, pk: int):
             if clinic is None:
                 last = max(p.latest for p in proposal.sessions)
                 clinic = sel.clinic_snapshot(first_day=proposal.sessions[0].earliest, last_day=last)
-            options = scheduling.free_slots(
-                clinic,
-                need=sel.need_for(plan.treatment),
-                duration_minutes=session.duration_minutes,
-                first_day=proposed.earliest,
-                last_day=proposed.latest,
-                not_before=sel.to_local(now),
-                limit=OPTIONS_PER_SESSION * 6,
-            )
-            # A spread of alternatives: the proposal first, then one per day.
-            picked = [proposed.slot] if proposed.slot else []
-            seen_days = {proposed.slot.start.date()} if proposed.slot else set()
-            for option in options:
-                if option.start.date() not in seen_days and len(picked) < OPTIONS_PER_SESSION:
-                    picked.append(option)
-                    seen_days.add(option.start.date())
-            choices = slot_choices(picked, names)
+            choices = slot_choices(_alternatives(clinic, plan, session, proposed, now), names)
         field_name = f"slot_{session.number}"
         form.fields[field_name] = SlotField(label=f"Session {session.number}", choices=choices)
         if proposed and proposed.slot:

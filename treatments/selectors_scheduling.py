@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -158,8 +158,11 @@ def plans_to_book() -> list[Plan]:
     return list(
         _plan_queryset()
         .filter(status__in=BOOKABLE_STATUSES)
-        .filter(sessions__in=PlanSession.objects.exclude(pk__in=booked))
-        .distinct()
+        .annotate(
+            session_count=Count("sessions", distinct=True),
+            unbooked_count=Count("sessions", filter=~Q(sessions__in=booked), distinct=True),
+        )
+        .filter(unbooked_count__gt=0)
         .order_by("start_date", "pk")
     )
 

@@ -156,10 +156,22 @@ def test_providers_do_not_see_the_booking_list(client_for, provider):
     assert client_for(provider).get(reverse("treatments:plans-to-book")).status_code == 403
 
 
-def test_plans_to_book_lists_accepted_unbooked_plans(client_for, clinic, front_desk, booked):
+def test_plans_to_book_lists_accepted_unbooked_plans(
+    client_for, clinic, front_desk, booked, django_assert_num_queries
+):
     waiting = accepted_plan(patient=PatientFactory(first_name="Waiting", last_name="Person"))
     accepted_plan(status="draft", patient=PatientFactory(first_name="Drafty"))
-    text = client_for(front_desk).get(reverse("treatments:plans-to-book")).content.decode()
+    partly = accepted_plan(patient=PatientFactory(first_name="Partly", last_name="Booked"))
+    svc.appointment_cancel(
+        appointment=svc.appointment_book_course(plan=partly, by=front_desk)[0],
+        reason="Moved away",
+        by=front_desk,
+    )
+    client = client_for(front_desk)
+    # 1 session, 2 user, 3-4 permissions, 5 the plans with their counts, 6 role names
+    with django_assert_num_queries(6):
+        text = client.get(reverse("treatments:plans-to-book")).content.decode()
+    assert "1 of 3 to book" in text
     assert "Waiting Person" in text
     assert "Drafty" not in text
     assert booked[0].patient.full_name not in text

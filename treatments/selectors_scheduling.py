@@ -222,6 +222,10 @@ def appointments_between(
     return list(qs.order_by("start"))
 
 
+def appointments_with_details(*, pks: list[int]) -> list[Appointment]:
+    return list(_appointment_queryset().filter(pk__in=pks).order_by("start"))
+
+
 def appointments_today(*, user, today: date) -> list[Appointment]:
     start, end = day_bounds(today, today)
     qs = _appointment_queryset().filter(start__gte=start, start__lt=end).exclude(status="cancelled")

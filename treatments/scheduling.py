@@ -194,28 +194,31 @@ class Recheck:
 
 
 class _BusyIndex:
-    """Busy intervals per resource, sorted by start, for overlap checks."""
+    """Busy intervals per resource, sorted by start, with the running maximum of their ends:
+    an overlap check is one binary search, however long the clinic's calendar."""
 
     def __init__(self, busy: Iterable[Busy]) -> None:
         grouped: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
         for b in busy:
             grouped.setdefault((b.kind, b.resource_id), []).append((b.start, b.end))
         self._starts: dict[tuple[str, int], list[datetime]] = {}
-        self._intervals: dict[tuple[str, int], list[tuple[datetime, datetime]]] = {}
+        self._max_ends: dict[tuple[str, int], list[datetime]] = {}
         for key, intervals in grouped.items():
             intervals.sort()
-            self._intervals[key] = intervals
             self._starts[key] = [s for s, _ in intervals]
+            running: list[datetime] = []
+            for _, e in intervals:
+                running.append(max(running[-1], e) if running else e)
+            self._max_ends[key] = running
 
     def is_free(self, kind: str, resource_id: int, start: datetime, end: datetime) -> bool:
-        intervals = self._intervals.get((kind, resource_id))
-        if not intervals:
+        starts = self._starts.get((kind, resource_id))
+        if not starts:
             return True
-        # Every interval that starts before `end` may overlap; they are sorted by start, and
-        # an earlier-starting one may still be running, so look back over all of them whose
-        # end is after `start`. Busy lists per resource per search window are short.
-        upto = bisect_left(self._starts[(kind, resource_id)], end)
-        return all(e <= start for _, e in intervals[:upto])
+        # Intervals starting before `end` are the candidates; one of them overlaps exactly
+        # when the latest end among them is after `start`.
+        upto = bisect_left(starts, end)
+        return upto == 0 or self._max_ends[(kind, resource_id)][upto - 1] <= start
 
 
 def _windows(hours: Iterable[Hours], day: date) -> list[tuple[datetime, datetime]]:

@@ -524,3 +524,51 @@ def test_no_room_between_fixed_sessions_is_explained():
     )
     assert proposal.sessions[0].slot is None
     assert "No date fits between the sessions around it" in proposal.sessions[0].problem
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    clinic=clinics(),
+    need=NEEDS,
+    count=st.integers(2, 4),
+    shift=st.integers(-20, 40),
+    which=st.integers(0, 3),
+)
+def test_recheck_moves_are_bookable_and_respect_the_interval(clinic, need, count, shift, which):
+    rules = CourseRules(14, 21, 7)
+    proposal = propose_course(
+        clinic,
+        need=need,
+        sessions=[SessionRequest(n, 30) for n in range(1, count + 1)],
+        rules=rules,
+        start=MONDAY,
+    )
+    if not proposal.complete:
+        return
+    slots = {p.number: p.slot for p in proposal.sessions}
+    moved_number = which % count + 1
+    old = slots[moved_number]
+    delta = timedelta(days=shift)
+    slots[moved_number] = Slot(
+        old.start + delta, old.end + delta, old.provider_id, old.room_id, old.device_id
+    )
+    booked = clinic.with_busy(b for s in slots.values() for b in s.busy())
+    result = recheck_course(
+        booked,
+        need=need,
+        course=[BookedSession(n, 30, s) for n, s in slots.items()],
+        rules=rules,
+        pinned=frozenset({moved_number}),
+    )
+    final = dict(slots)
+    for move in result.moves:
+        assert move.number != moved_number or move.new is None  # the pinned one never moves
+        if move.new is not None:
+            final[move.number] = move.new
+    for move in result.moves:
+        if move.new is None:
+            continue
+        others = clinic.with_busy(b for n, s in final.items() if n != move.number for b in s.busy())
+        assert_bookable(others, need, move.new)
+        previous = final[move.number - 1].start.date()
+        assert interval_problem(previous, move.new.start.date(), rules) == ""

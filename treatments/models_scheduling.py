@@ -215,7 +215,14 @@ class Appointment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__gt=models.F("start")), name="appointment_end_after_start"
-            )
+            ),
+            # A session of a plan is booked once at a time (cancelled ones stay as history).
+            models.UniqueConstraint(
+                fields=["plan_session"],
+                condition=Q(status__in=["booked", "done", "no_show"]),
+                name="one_active_appointment_per_session",
+                violation_error_message="This session is already booked.",
+            ),
         ]
         indexes = [
             models.Index(fields=["start"], name="appointment_start_idx"),

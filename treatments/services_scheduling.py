@@ -239,8 +239,11 @@ def _save_guarded(appointment: Appointment) -> None:
         with transaction.atomic():
             appointment.save()
     except IntegrityError as exc:
-        # Another booking committed the same provider, room or device first (PostgreSQL's
-        # exclusion constraint): the loser learns it here.
+        # Another booking committed first: the same session (unique active appointment per
+        # session) or, on PostgreSQL, the same provider, room or device (exclusion
+        # constraints). The loser learns it here.
+        if "one_active_appointment_per_session" in str(exc):
+            raise BookingError("This session was just booked by someone else.") from exc
         raise BookingError("That time was just taken by another booking.") from exc
 
 
@@ -274,10 +277,13 @@ def appointment_book(*, plan_session: PlanSession, slot: scheduling.Slot, by) ->
         raise ValidationError(problem)
     try:
         with transaction.atomic():
-            locked = PlanSession.objects.select_for_update().get(pk=plan_session.pk)
-            if locked.appointments.filter(status__in=ACTIVE_STATUSES).exists():
-                raise BookingError(f"Session {locked.number} is already booked.")
-            return _book_one(plan_session=plan_session, slot=slot, by=by)
+            # One booking of a plan at a time: a double click or two desks at once.
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()
+            if plan_session.appointments.filter(status__in=ACTIVE_STATUSES).exists():
+                raise BookingError(f"Session {plan_session.number} is already booked.")
+            appointment = _book_one(plan_session=plan_session, slot=slot, by=by)
+            _check_intervals(plan)
+            return appointment
     except BookingError as exc:
         if exc.alternatives or "already booked." in exc.message:
             raise
@@ -304,6 +310,7 @@ def appointment_book_course(
     current = None
     try:
         with transaction.atomic():
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()
             taken = set(
                 Appointment.objects.select_for_update()
                 .filter(plan_session__plan=plan, status__in=ACTIVE_STATUSES)

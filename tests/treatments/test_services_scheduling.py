@@ -157,6 +157,36 @@ def test_slot_outside_hours_or_wrong_length_is_refused(clinic, provider, front_d
 # --- The database guarantee ----------------------------------------------------------------
 
 
+def test_the_database_keeps_one_active_appointment_per_session(clinic, provider):
+    monday = next_monday()
+    session = accepted_plan(start=monday, sessions=1).sessions.get()
+    appointment_at(session, at(monday, "10:00"), provider=provider, room=clinic.rooms[0])
+    with pytest.raises(IntegrityError), transaction.atomic():
+        appointment_at(session, at(monday, "14:00"), provider=provider, room=clinic.rooms[1])
+    # A cancelled one is history and does not count.
+    Appointment.objects.filter(plan_session=session).update(status="cancelled")
+    appointment_at(session, at(monday, "14:00"), provider=provider, room=clinic.rooms[1])
+
+
+def test_a_single_session_too_close_to_the_previous_is_refused(clinic, provider, front_desk):
+    monday = next_monday()
+    plan = accepted_plan(start=monday, sessions=2)
+    room = clinic.rooms[0].pk
+    svc.appointment_book(
+        plan_session=plan.sessions.get(number=1),
+        slot=Slot(at(monday, "09:00"), at(monday, "09:30"), provider.pk, room),
+        by=front_desk,
+    )
+    day = monday + datetime.timedelta(days=10)
+    with pytest.raises(ValidationError, match="only 10 days after the previous one"):
+        svc.appointment_book(
+            plan_session=plan.sessions.get(number=2),
+            slot=Slot(at(day, "09:00"), at(day, "09:30"), provider.pk, room),
+            by=front_desk,
+        )
+    assert plan.sessions.get(number=2).appointments.count() == 0
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="Exclusion constraints exist only on PostgreSQL; SQLite serialises writes instead.",

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 __all__ = [
     "ACTIVE_STATUSES",
+    "HOLDS_SESSION",
     "Appointment",
     "AppointmentEvent",
     "AppointmentStatus",
@@ -152,6 +153,9 @@ class AppointmentStatus(models.TextChoices):
 
 # Appointments that hold their provider, room and device; a cancelled one frees them.
 ACTIVE_STATUSES = (AppointmentStatus.BOOKED, AppointmentStatus.DONE, AppointmentStatus.NO_SHOW)
+# Appointments that stand for their plan session; after a no-show or a cancellation the
+# session is booked again (the old appointment stays as history).
+HOLDS_SESSION = (AppointmentStatus.BOOKED, AppointmentStatus.DONE)
 
 
 class Appointment(models.Model):
@@ -219,7 +223,7 @@ class Appointment(models.Model):
             # A session of a plan is booked once at a time (cancelled ones stay as history).
             models.UniqueConstraint(
                 fields=["plan_session"],
-                condition=Q(status__in=["booked", "done", "no_show"]),
+                condition=Q(status__in=["booked", "done"]),
                 name="one_active_appointment_per_session",
                 violation_error_message="This session is already booked.",
             ),

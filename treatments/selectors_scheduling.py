@@ -19,6 +19,7 @@ from django.utils import timezone
 from treatments import scheduling
 from treatments.models import (
     ACTIVE_STATUSES,
+    HOLDS_SESSION,
     Appointment,
     CatalogSettings,
     ClinicClosure,
@@ -154,7 +155,7 @@ def plan_get_for_user(*, user, pk: int) -> Plan:
 
 def plans_to_book() -> list[Plan]:
     """Accepted or running plans with at least one session that has no active appointment."""
-    booked = Appointment.objects.filter(status__in=ACTIVE_STATUSES).values("plan_session_id")
+    booked = Appointment.objects.filter(status__in=HOLDS_SESSION).values("plan_session_id")
     return list(
         _plan_queryset()
         .filter(status__in=BOOKABLE_STATUSES)
@@ -170,8 +171,8 @@ def plans_to_book() -> list[Plan]:
 @dataclass
 class CourseRow:
     session: PlanSession
-    appointment: Appointment | None  # the active one
-    history: list[Appointment]  # cancelled ones
+    appointment: Appointment | None  # the one standing for the session (booked or done)
+    history: list[Appointment]  # cancelled and no-show ones
 
 
 def plan_course(*, plan: Plan) -> list[CourseRow]:
@@ -189,7 +190,7 @@ def plan_course(*, plan: Plan) -> list[CourseRow]:
     rows = []
     for s in sessions:
         items = by_session.get(s.pk, [])
-        active = next((a for a in items if a.status in ACTIVE_STATUSES), None)
+        active = next((a for a in items if a.status in HOLDS_SESSION), None)
         rows.append(CourseRow(s, active, [a for a in items if a is not active]))
     return rows
 

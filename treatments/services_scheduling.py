@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from treatments import scheduling
 from treatments.models import (
-    ACTIVE_STATUSES,
+    HOLDS_SESSION,
     Appointment,
     AppointmentEvent,
     AppointmentStatus,
@@ -171,7 +171,7 @@ def course_proposal(*, plan: Plan, now: datetime) -> scheduling.CourseProposal:
     rows = list(plan.sessions.order_by("number"))
     booked = {
         a.plan_session_id: a
-        for a in Appointment.objects.filter(plan_session__plan=plan, status__in=ACTIVE_STATUSES)
+        for a in Appointment.objects.filter(plan_session__plan=plan, status__in=HOLDS_SESSION)
     }
     local_now = to_local(now)
     start = max(plan.start_date, local_now.date())
@@ -279,7 +279,7 @@ def appointment_book(*, plan_session: PlanSession, slot: scheduling.Slot, by) ->
         with transaction.atomic():
             # One booking of a plan at a time: a double click or two desks at once.
             Plan.objects.select_for_update().filter(pk=plan.pk).first()
-            if plan_session.appointments.filter(status__in=ACTIVE_STATUSES).exists():
+            if plan_session.appointments.filter(status__in=HOLDS_SESSION).exists():
                 raise BookingError(f"Session {plan_session.number} is already booked.")
             appointment = _book_one(plan_session=plan_session, slot=slot, by=by)
             _check_intervals(plan)
@@ -313,7 +313,7 @@ def appointment_book_course(
             Plan.objects.select_for_update().filter(pk=plan.pk).first()
             taken = set(
                 Appointment.objects.select_for_update()
-                .filter(plan_session__plan=plan, status__in=ACTIVE_STATUSES)
+                .filter(plan_session__plan=plan, status__in=HOLDS_SESSION)
                 .values_list("plan_session__number", flat=True)
             )
             for number, session in sessions.items():
@@ -336,7 +336,7 @@ def _check_intervals(plan: Plan) -> None:
     days = [
         (n, to_local(start).date())
         for n, start in Appointment.objects.filter(
-            plan_session__plan=plan, status__in=ACTIVE_STATUSES
+            plan_session__plan=plan, status__in=HOLDS_SESSION
         )
         .order_by("plan_session__number")
         .values_list("plan_session__number", "start")
@@ -361,7 +361,7 @@ class Outcome:
 def _course_state(plan: Plan) -> list[tuple[Appointment, scheduling.BookedSession]]:
     out = []
     for a in (
-        Appointment.objects.filter(plan_session__plan=plan, status__in=ACTIVE_STATUSES)
+        Appointment.objects.filter(plan_session__plan=plan, status__in=HOLDS_SESSION)
         .select_related("plan_session")
         .order_by("plan_session__number")
     ):
@@ -541,6 +541,16 @@ def session_record(
             raise ValidationError(
                 {"intake_reconfirmed": "Ask the patient whether anything changed since the intake."}
             )
+    if (
+        status == AppointmentStatus.DONE
+        and appointment.status != AppointmentStatus.DONE
+        and appointment.plan_session.appointments.filter(status__in=HOLDS_SESSION)
+        .exclude(pk=appointment.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            "This session has been booked again since; record the new appointment instead."
+        )
     if status == AppointmentStatus.CANCELLED and not notes.strip():
         raise ValidationError({"notes": "Say why the session was cancelled."})
     with transaction.atomic():

@@ -381,6 +381,17 @@ def test_a_future_session_cannot_be_recorded_done_but_a_no_show_keeps_the_plan(
     assert past.plan_session.plan.status == "accepted"
 
 
+def test_after_a_no_show_the_session_is_booked_again(clinic, provider, front_desk):
+    plan = accepted_plan(sessions=2, start=timezone.localdate())
+    missed = past_appointment(plan, 1, provider)
+    svc.session_record(appointment=missed, status="no_show", by=provider, intake_reconfirmed=False)
+    again, _ = svc.appointment_book_course(plan=plan, by=front_desk)
+    assert again.plan_session_id == missed.plan_session_id and again.start > timezone.now()
+    # The missed appointment cannot be turned into "done" now that the session is rebooked.
+    with pytest.raises(ValidationError, match="booked again"):
+        svc.session_record(appointment=missed, status="done", by=provider, intake_reconfirmed=True)
+
+
 # --- Photos --------------------------------------------------------------------------------
 
 

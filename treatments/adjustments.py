@@ -1,0 +1,228 @@
+"""A provider's adjustments to a plan, checked against the treatment's catalog limits.
+
+Pure Python (no ORM, no clock): the plan's own snapshot of the treatment (`TreatmentSpec`)
+comes in, so a plan is always adjusted by the rules it was made with. Every check returns
+messages keyed by the adjust form's field names, so a view can put each one next to its field:
+
+- ``session_count``: within the treatment's minimum and maximum;
+- ``start_date`` and ``date_<n>`` (1-based): never on a closed day, never before the earliest
+  allowed day, in order, and never closer than the minimum interval for an area treated twice;
+- ``units_<area>``: at least one, and a session's units within what one visit allows;
+- ``extra_discount`` / ``extra_discount_reason``: a reason for any discount, never negative,
+  never more than what is left after the course discount.
+
+The cost of an adjusted plan is computed by `treatments.pricing.price_course`, the same code
+the engine uses; `charges_for` only lists what to bill.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from decimal import Decimal
+
+from treatments.planning import (
+    Closures,
+    PlannedSession,
+    SessionArea,
+    TreatmentSpec,
+    schedule_dates,
+)
+from treatments.pricing import Charge, format_money
+
+Errors = dict[str, list[str]]
+
+
+def _add(errors: Errors, field: str, message: str) -> None:
+    errors.setdefault(field, []).append(message)
+
+
+def _day(value: date) -> str:
+    return f"{value:%a %b} {value.day}, {value.year}"
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def check_session_count(count: int, spec: TreatmentSpec) -> Errors:
+    errors: Errors = {}
+    if count < spec.min_sessions or count > spec.max_sessions:
+        if spec.min_sessions == spec.max_sessions:
+            allowed = f"exactly {_plural(spec.min_sessions, 'session')}"
+        else:
+            allowed = f"{spec.min_sessions} to {spec.max_sessions} sessions"
+        _add(errors, "session_count", f"{spec.name} is given in {allowed}; you asked for {count}.")
+    return errors
+
+
+def check_dates(
+    sessions: Sequence[PlannedSession],
+    *,
+    spec: TreatmentSpec,
+    closures: Closures,
+    earliest: date | None = None,
+) -> Errors:
+    """Each session's date: open, not too early, after the one before, and at least the
+    minimum interval after the last session that treated any of the same areas."""
+    errors: Errors = {}
+    last_by_area: dict[str, tuple[int, date]] = {}
+    previous: date | None = None
+    for session in sessions:
+        field = f"date_{session.number}"
+        day = session.date
+        if earliest is not None and day < earliest:
+            _add(errors, field, f"Session {session.number} cannot be before {_day(earliest)}.")
+        if not closures.is_open(day):
+            _add(
+                errors,
+                field,
+                f"The clinic is closed on {_day(day)}; choose another day for session "
+                f"{session.number}.",
+            )
+        if previous is not None and day <= previous:
+            _add(errors, field, f"Session {session.number} must come after the one before it.")
+        too_close = [
+            (number, when)
+            for area in session.areas
+            if (found := last_by_area.get(area.area)) is not None
+            for number, when in [found]
+            if (day - when).days < spec.min_interval_days
+        ]
+        if too_close and not (previous is not None and day <= previous):
+            number, when = max(too_close, key=lambda item: item[1])
+            gap = (day - when).days
+            _add(
+                errors,
+                field,
+                f"Session {session.number} is {_plural(gap, 'day')} after session {number}; "
+                f"{spec.name} needs at least {spec.min_interval_days} days between sessions "
+                f"(the earliest is {_day(when + timedelta(days=spec.min_interval_days))}).",
+            )
+        for area in session.areas:
+            last_by_area[area.area] = (session.number, day)
+        previous = day
+    return errors
+
+
+def check_units(
+    units: Mapping[str, int], *, spec: TreatmentSpec, area_names: Mapping[str, str]
+) -> Errors:
+    """Units per area per session; together they must fit one visit."""
+    errors: Errors = {}
+    per_visit = spec.units_per_visit()
+    for area, count in units.items():
+        name = area_names.get(area, area)
+        if count < 1:
+            _add(errors, f"units_{area}", f"Give at least 1 {spec.unit} for the {name.lower()}.")
+        elif count > per_visit:
+            _add(
+                errors,
+                f"units_{area}",
+                f"{count} {spec.unit_label(count)} for the {name.lower()} is more than the {per_visit} one session of {spec.name} allows.",
+            )
+    total = sum(c for c in units.values() if c > 0)
+    if len(units) > 1 and total > per_visit and not any(f"units_{a}" in errors for a in units):
+        for area in units:
+            _add(
+                errors,
+                f"units_{area}",
+                f"All areas together need {total} {spec.unit_plural} per session, more than "
+                f"the {per_visit} one session allows.",
+            )
+    return errors
+
+
+def check_discount(
+    amount: Decimal | None, reason: str, *, available: Decimal, currency: str = "USD"
+) -> Errors:
+    """An extra discount needs a reason and may not exceed what is left to pay."""
+    errors: Errors = {}
+    if amount is None or amount == 0:
+        return errors
+    if amount < 0:
+        _add(errors, "extra_discount", "A discount cannot be negative.")
+    elif amount > available:
+        _add(
+            errors,
+            "extra_discount",
+            f"A discount of {format_money(amount, currency)} is more than the "
+            f"{format_money(available, currency)} left to pay.",
+        )
+    if not reason.strip():
+        _add(errors, "extra_discount_reason", "Say why this discount is given; the quote shows it.")
+    return errors
+
+
+def build_sessions(
+    *,
+    spec: TreatmentSpec,
+    dates: Sequence[date],
+    units: Mapping[str, int],
+    areas_by_session: Sequence[Sequence[str]] | None = None,
+) -> tuple[PlannedSession, ...]:
+    """Sessions on these dates; each treats its areas (every area unless `areas_by_session`
+    says otherwise) at the given units, with the engine's rule for a session's length."""
+    sessions = []
+    for index, day in enumerate(dates):
+        codes = (
+            list(areas_by_session[index])
+            if areas_by_session is not None and index < len(areas_by_session)
+            else list(units)
+        )
+        total = sum(units[c] for c in codes)
+        rounds = max(1, -(-total // spec.max_units_per_round))
+        sessions.append(
+            PlannedSession(
+                number=index + 1,
+                date=day,
+                duration_minutes=spec.session_base_minutes
+                + spec.minutes_per_unit * total
+                + spec.minutes_per_round * rounds,
+                areas=tuple(SessionArea(area=c, units=units[c], unit=spec.unit) for c in codes),
+                treatments_in_visit=rounds,
+            )
+        )
+    return tuple(sessions)
+
+
+def reschedule(
+    *, spec: TreatmentSpec, start: date, count: int, closures: Closures
+) -> list[date] | None:
+    """`count` dates from `start` at the treatment's usual interval (the engine's scheduler)."""
+    return schedule_dates(
+        visits=[0] * count,
+        start=start,
+        min_interval_days=spec.min_interval_days,
+        usual_interval_days=spec.usual_interval_days,
+        closures=closures,
+    )
+
+
+def charges_for(
+    *, spec: TreatmentSpec, sessions: Sequence[PlannedSession], area_names: Mapping[str, str]
+) -> list[Charge]:
+    """One charge per area: its units per session times the sessions that treat it."""
+    per_area: dict[str, list[int]] = {}
+    for session in sessions:
+        for area in session.areas:
+            per_area.setdefault(area.area, []).append(area.units)
+    charges = []
+    for area, counts in per_area.items():
+        name = area_names.get(area, area)
+        name = name[:1].lower() + name[1:]
+        units = counts[0] if len(set(counts)) == 1 else None
+        unit_text = (
+            f"{units} {spec.unit if units == 1 else spec.unit_plural} per session"
+            if units is not None
+            else f"{sum(counts)} {spec.unit_plural}"
+        )
+        charges.append(
+            Charge(
+                description=f"{spec.name}, {name}: {unit_text} x {_plural(len(counts), 'session')}",
+                quantity=sum(counts),
+                unit_price=spec.price_per_unit,
+                unit=spec.unit,
+            )
+        )
+    return charges

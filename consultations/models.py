@@ -402,3 +402,66 @@ class AssessmentConditionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.condition}"
+
+
+# --- Consent (issue 5) ---------------------------------------------------------------------
+
+
+class ConsentText(models.Model):
+    """What a patient reads and signs before a treatment. Versioned per treatment: a saved
+    version is never edited, an edit in the admin saves the next version, and each signed
+    consent keeps the version it signed."""
+
+    treatment = models.ForeignKey(
+        "treatments.Treatment", on_delete=models.PROTECT, related_name="consent_texts"
+    )
+    version = models.PositiveIntegerField(editable=False)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Plain text; blank lines separate paragraphs.")
+    published_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["treatment__sort_order", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["treatment", "version"], name="one_consent_version_per_treatment"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (version {self.version})"
+
+
+class ConsentChannel(models.TextChoices):
+    TABLET = "tablet", "On the clinic's tablet"
+    LINK = "link", "Through a link"
+
+
+class PlanConsent(models.Model):
+    """A patient's signed consent to a plan, with the exact text they read."""
+
+    plan = models.ForeignKey("treatments.Plan", on_delete=models.PROTECT, related_name="consents")
+    consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
+    text_version = models.PositiveIntegerField()
+    text_body = models.TextField(help_text="The text exactly as the patient read it.")
+    full_name = models.CharField(max_length=200)
+    signature = models.TextField(help_text="The drawn signature as a PNG data URL.")
+    signed_at = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    channel = models.CharField(
+        max_length=10, choices=ConsentChannel.choices, default=ConsentChannel.TABLET
+    )
+    witnessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-signed_at"]
+        permissions = [("record_consent", "Can record a patient's consent on the tablet")]
+
+    def __str__(self) -> str:
+        return f"Consent of {self.full_name} to {self.plan}"

@@ -6,6 +6,7 @@ from datetime import date
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from treatments import planning
 from treatments.catalog_defaults import SPEC_FIELDS
@@ -15,6 +16,8 @@ from treatments.models import (
     ClinicClosure,
     Condition,
     ConditionRule,
+    Plan,
+    PlanStatusChange,
     SuitabilityRule,
     Treatment,
 )
@@ -106,3 +109,47 @@ def closures_snapshot(
 
 def condition_codes() -> set[str]:
     return set(Condition.objects.values_list("code", flat=True))
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+VIEW_PLAN = "treatments.view_plan"
+
+
+def plans_for_patient(*, patient) -> list[Plan]:
+    """The patient's plans, newest first, with treatment and consents (2 queries)."""
+    return list(
+        Plan.objects.filter(patient=patient)
+        .select_related("treatment", "supersedes")
+        .prefetch_related("consents")
+    )
+
+
+def plan_get_for_user(*, user, patient, pk: int) -> Plan:
+    """The patient's plan with everything its page shows, or 404 (unknown, another
+    patient's, or the user may not see plans)."""
+    if not user.has_perm(VIEW_PLAN):
+        raise Http404
+    from consultations.models import PlanConsent
+
+    try:
+        return (
+            Plan.objects.select_related(
+                "patient", "treatment", "assessment", "supersedes", "created_by"
+            )
+            .prefetch_related(
+                "sessions",
+                "line_items",
+                Prefetch("status_changes", queryset=PlanStatusChange.objects.select_related("by")),
+                Prefetch(
+                    "consents",
+                    queryset=PlanConsent.objects.select_related("witnessed_by").order_by(
+                        "-signed_at"
+                    ),
+                ),
+                "superseded_by",
+            )
+            .get(patient=patient, pk=pk)
+        )
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None

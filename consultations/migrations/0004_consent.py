@@ -7,52 +7,118 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('consultations', '0003_assessment_assessmentarea_assessmentconditionchange_and_more'),
-        ('treatments', '0005_plan_planlineitem_plansession_planstatuschange_and_more'),
+        ("consultations", "0003_assessment_assessmentarea_assessmentconditionchange_and_more"),
+        ("treatments", "0005_plan_planlineitem_plansession_planstatuschange_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ConsentText',
+            name="ConsentText",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('version', models.PositiveIntegerField(editable=False)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Plain text; blank lines separate paragraphs.')),
-                ('published_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('treatment', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consent_texts', to='treatments.treatment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(editable=False)),
+                ("title", models.CharField(max_length=200)),
+                (
+                    "body",
+                    models.TextField(help_text="Plain text; blank lines separate paragraphs."),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "treatment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consent_texts",
+                        to="treatments.treatment",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['treatment__sort_order', '-version'],
+                "ordering": ["treatment__sort_order", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='PlanConsent',
+            name="PlanConsent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text_version', models.PositiveIntegerField()),
-                ('text_body', models.TextField(help_text='The text exactly as the patient read it.')),
-                ('full_name', models.CharField(max_length=200)),
-                ('signature', models.TextField(help_text='The drawn signature as a PNG data URL.')),
-                ('signed_at', models.DateTimeField()),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('channel', models.CharField(choices=[('tablet', "On the clinic's tablet"), ('link', 'Through a link')], default='tablet', max_length=10)),
-                ('consent_text', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='consultations.consenttext')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='consents', to='treatments.plan')),
-                ('witnessed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text_version", models.PositiveIntegerField()),
+                (
+                    "text_body",
+                    models.TextField(help_text="The text exactly as the patient read it."),
+                ),
+                ("full_name", models.CharField(max_length=200)),
+                ("signature", models.TextField(help_text="The drawn signature as a PNG data URL.")),
+                ("signed_at", models.DateTimeField()),
+                ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("tablet", "On the clinic's tablet"), ("link", "Through a link")],
+                        default="tablet",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "consent_text",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="consultations.consenttext",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="consents",
+                        to="treatments.plan",
+                    ),
+                ),
+                (
+                    "witnessed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-signed_at'],
-                'permissions': [('record_consent', "Can record a patient's consent on the tablet")],
+                "ordering": ["-signed_at"],
+                "permissions": [("record_consent", "Can record a patient's consent on the tablet")],
             },
         ),
         migrations.AddConstraint(
-            model_name='consenttext',
-            constraint=models.UniqueConstraint(fields=('treatment', 'version'), name='one_consent_version_per_treatment'),
+            model_name="consenttext",
+            constraint=models.UniqueConstraint(
+                fields=("treatment", "version"), name="one_consent_version_per_treatment"
+            ),
         ),
     ]

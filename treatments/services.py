@@ -95,6 +95,8 @@ TRANSITIONS = {
     PlanStatus.DECLINED: set(),
     PlanStatus.CANCELLED: set(),
 }
+# JSON lists may be empty (no exclusions, no payment plans); the model does not say blank=True.
+JSON_FIELDS = ["option", "excluded", "reasons", "warnings", "payment_plans"]
 SPEC_DECIMALS = ("price_per_unit", "reduction_percent", "min_pinch_mm")
 SPEC_OPTIONAL_DECIMALS = ("bmi_limit", "bmi_limit_submental")
 
@@ -316,7 +318,7 @@ def plan_create_from_option(
         supersedes=supersedes,
         created_by=by,
     )
-    plan.full_clean(exclude=["subtotal", "total", "deposit"])
+    plan.full_clean(exclude=JSON_FIELDS)
     plan.save()
     _write_schedule(plan, option.sessions, option.cost)
     plan.save()
@@ -411,7 +413,7 @@ def plan_adjust(
     plan.extra_discount_reason = reason
     plan.notes = notes
     _write_schedule(plan, sessions, cost)
-    plan.full_clean()
+    plan.full_clean(exclude=JSON_FIELDS)
     plan.save()
     _record_status(
         plan,

@@ -1,0 +1,244 @@
+"""Plan pages (issue 5): options, choose, adjust, present, quote and PDF, consent; access and
+query budgets."""
+
+import io
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.urls import reverse
+from pypdf import PdfReader
+
+from consultations.models import ConsentText
+from tests.consultations.consultation_factories import (
+    TODAY,
+    PatientFactory,
+    assessment_for,
+    submit_intake,
+)
+from treatments import services
+from treatments.models import Plan, PlanStatus
+
+pytestmark = pytest.mark.django_db
+SIGNATURE = "data:image/png;base64," + "A" * 400
+
+
+@pytest.fixture(autouse=True)
+def fixed_today():
+    with mock.patch("django.utils.timezone.localdate", return_value=TODAY):
+        yield
+
+
+@pytest.fixture
+def assessment(provider):
+    a = assessment_for(provider)
+    submit_intake(a.patient)
+    return a
+
+
+@pytest.fixture
+def plan(assessment, provider):
+    return services.plan_create_from_option(
+        assessment=assessment, treatment_code="deoxycholic_injection", by=provider, today=TODAY
+    )
+
+
+def url(name, plan, *extra):
+    return reverse(f"treatments:{name}", args=[plan.patient_id, plan.pk, *extra])
+
+
+def test_options_side_by_side_and_excluded_with_why(client_for, provider, assessment):
+    page = client_for(provider).get(
+        reverse("treatments:plan-options", args=[assessment.patient_id, assessment.pk])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count('data-testid="option"') == 3
+    for word in ("Sessions", "Dates", "Downtime", "Results", "Why", "Deposit"):
+        assert word in html
+
+
+def test_excluded_treatments_say_why(client_for, provider):
+    a = assessment_for(
+        provider, areas=(("upper_back", 15, "large"),)
+    )  # thinner than the laser's 20 mm
+    page = (
+        client_for(provider)
+        .get(reverse("treatments:plan-options", args=[a.patient_id, a.pk]))
+        .content.decode()
+    )
+    assert 'data-testid="excluded"' in page
+    assert "thinner than the 20 mm" in page
+
+
+def test_pregnancy_page_says_why_and_offers_nothing(client_for, provider):
+    a = assessment_for(provider)
+    submit_intake(a.patient, pregnant="yes")
+    page = (
+        client_for(provider)
+        .get(reverse("treatments:plan-options", args=[a.patient_id, a.pk]))
+        .content.decode()
+    )
+    assert "No plan can be offered" in page
+    assert "pregnant or breastfeeding" in page
+    assert 'data-testid="option"' not in page
+    response = client_for(provider).post(
+        reverse("treatments:plan-options", args=[a.patient_id, a.pk]),
+        {"treatment": "cryolipolysis"},
+    )
+    assert response.status_code == 200
+    assert not Plan.objects.exists()
+
+
+def test_choosing_an_option_makes_a_draft(client_for, provider, assessment):
+    response = client_for(provider).post(
+        reverse("treatments:plan-options", args=[assessment.patient_id, assessment.pk]),
+        {"treatment": "cryolipolysis"},
+    )
+    plan = Plan.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == url("plan-detail", plan)
+    assert plan.status == PlanStatus.DRAFT and plan.treatment.code == "cryolipolysis"
+
+
+def adjust_data(plan, **changes):
+    data = {
+        "session_count": plan.sessions.count(),
+        "start_date": plan.start_date.isoformat(),
+        "extra_discount": "",
+        "extra_discount_reason": "",
+        "notes": "",
+    }
+    for s in plan.sessions.all():
+        data[f"date_{s.number}"] = s.planned_date.isoformat()
+        for a in s.areas:
+            data[f"units_{a['area']}"] = a["units"]
+    data.update(changes)
+    return data
+
+
+def test_adjust_with_a_clear_message_when_refused(client_for, provider, plan):
+    first = plan.sessions.first().planned_date
+    response = client_for(provider).post(
+        url("plan-adjust", plan), adjust_data(plan, date_2=(first + timedelta(days=8)).isoformat())
+    )
+    assert response.status_code == 400
+    assert "needs at least 28 days between sessions" in response.content.decode()
+    response = client_for(provider).post(
+        url("plan-adjust", plan), adjust_data(plan, extra_discount="100")
+    )
+    assert "Say why this discount is given" in response.content.decode()
+
+
+def test_adjust_saves_and_recomputes(client_for, provider, plan):
+    total = plan.total
+    response = client_for(provider).post(
+        url("plan-adjust", plan),
+        adjust_data(plan, extra_discount="150.00", extra_discount_reason="Friends and family"),
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    assert plan.total == total - 150
+    page = client_for(provider).get(url("plan-detail", plan)).content.decode()
+    assert "Friends and family" in page
+
+
+def test_present_then_consent_accepts(client_for, provider, plan):
+    client = client_for(provider)
+    client.post(url("plan-status", plan), {"to_status": "presented"})
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PRESENTED
+    page = client.get(url("plan-consent", plan))
+    text = ConsentText.objects.get(treatment=plan.treatment)
+    assert text.title in page.content.decode()
+    refused = client.post(
+        url("plan-consent", plan), {"consent_text_id": text.pk, "full_name": "", "agree": ""}
+    )
+    assert "Sign in the box." in refused.content.decode() or "This field is required" in (
+        refused.content.decode()
+    )
+    response = client.post(
+        url("plan-consent", plan),
+        {
+            "consent_text_id": text.pk,
+            "full_name": "Dana Reyes",
+            "signature": SIGNATURE,
+            "agree": "on",
+        },
+        REMOTE_ADDR="192.0.2.10",
+    )
+    assert response.status_code == 302
+    plan.refresh_from_db()
+    consent = plan.consents.get()
+    assert plan.status == PlanStatus.ACCEPTED
+    assert (consent.ip_address, consent.text_version, consent.witnessed_by) == (
+        "192.0.2.10",
+        1,
+        provider,
+    )
+    detail = client.get(url("plan-detail", plan)).content.decode()
+    assert "Ready to book" in detail and "Signed by" in detail
+
+
+def test_quote_page_and_pdf(client_for, provider, plan):
+    page = client_for(provider).get(url("plan-quote", plan)).content.decode()
+    assert plan.patient.full_name in page
+    assert "not a weight-loss solution" in page
+    assert "Valid until" in page
+    response = client_for(provider).get(url("plan-quote-pdf", plan))
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = " ".join(text.split()).replace("weight- loss", "weight-loss")  # a line break
+    assert plan.patient.full_name in text
+    assert f"${plan.total:,.2f}" in text
+    assert "not a weight-loss solution" in text
+
+
+def test_front_desk_may_view_but_not_change(client_for, front_desk, plan, assessment):
+    client = client_for(front_desk)
+    assert client.get(url("plan-detail", plan)).status_code == 200
+    assert client.get(url("plan-quote-pdf", plan)).status_code == 200
+    assert client.post(url("plan-status", plan), {"to_status": "presented"}).status_code == 403
+    assert client.post(url("plan-adjust", plan), adjust_data(plan)).status_code == 403
+    assert client.get(url("plan-consent", plan)).status_code == 403
+    options = reverse("treatments:plan-options", args=[assessment.patient_id, assessment.pk])
+    assert client.get(options).status_code == 403
+
+
+def test_another_patients_or_an_unknown_plan_is_404(client_for, provider, plan):
+    other = PatientFactory()
+    client = client_for(provider)
+    for name in ("plan-detail", "plan-quote", "plan-quote-pdf", "plan-consent"):
+        assert (
+            client.get(reverse(f"treatments:{name}", args=[other.pk, plan.pk])).status_code == 404
+        )
+        assert (
+            client.get(reverse(f"treatments:{name}", args=[plan.patient_id, 99999])).status_code
+            == 404
+        )
+
+
+def test_outsider_gets_403(client_for, outsider, plan):
+    assert client_for(outsider).get(url("plan-detail", plan)).status_code == 403
+
+
+def test_plan_page_query_budget(client_for, provider, plan, django_assert_max_num_queries):
+    client = client_for(provider)
+    client.get(url("plan-detail", plan))
+    # session + user, permissions (user + group), patient, plan with treatment/assessment/
+    # supersedes/created_by, sessions, line items, status changes with users, consents,
+    # superseded_by, the pregnancy check (assessment changes + latest intake response).
+    with django_assert_max_num_queries(16):
+        assert client.get(url("plan-detail", plan)).status_code == 200
+
+
+def test_options_page_query_budget(client_for, provider, assessment, django_assert_max_num_queries):
+    client = client_for(provider)
+    options = reverse("treatments:plan-options", args=[assessment.patient_id, assessment.pk])
+    client.get(options)
+    # session, user, permissions, patient, assessment (+areas, changes), the intake, condition
+    # codes, the catalog snapshot (settings, treatments, cleared areas, rules, suitability,
+    # area names), closures.
+    with django_assert_max_num_queries(22):
+        assert client.get(options).status_code == 200

@@ -8,14 +8,19 @@ refused, so rendering never touches the network or reads outside the static file
 
 from __future__ import annotations
 
+import logging
 import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from weasyprint import HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+# WeasyPrint reports each layout step at INFO; quiet it before it loads its default CSS.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+from weasyprint import HTML  # noqa: E402
+from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 # A host that cannot resolve: relative URLs in the document become absolute under it, and
 # only those under STATIC_URL are answered, from disk.

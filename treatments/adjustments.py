@@ -106,9 +106,14 @@ def check_dates(
 
 
 def check_units(
-    units: Mapping[str, int], *, spec: TreatmentSpec, area_names: Mapping[str, str]
+    units: Mapping[str, int],
+    *,
+    spec: TreatmentSpec,
+    area_names: Mapping[str, str],
+    areas_by_session: Sequence[Sequence[str]] | None = None,
 ) -> Errors:
-    """Units per area per session; together they must fit one visit."""
+    """Units per area per session; the areas treated in one session must fit one visit
+    (every area in every session unless `areas_by_session` says which)."""
     errors: Errors = {}
     per_visit = spec.units_per_visit()
     for area, count in units.items():
@@ -119,17 +124,23 @@ def check_units(
             _add(
                 errors,
                 f"units_{area}",
-                f"{count} {spec.unit_label(count)} for the {name.lower()} is more than the {per_visit} one session of {spec.name} allows.",
+                f"{count} {spec.unit_label(count)} for the {name.lower()} is more than the "
+                f"{per_visit} one session of {spec.name} allows.",
             )
-    total = sum(c for c in units.values() if c > 0)
-    if len(units) > 1 and total > per_visit and not any(f"units_{a}" in errors for a in units):
-        for area in units:
-            _add(
-                errors,
-                f"units_{area}",
-                f"All areas together need {total} {spec.unit_plural} per session, more than "
-                f"the {per_visit} one session allows.",
-            )
+    if errors:
+        return errors
+    groups = [list(g) for g in areas_by_session] if areas_by_session else [list(units)]
+    for group in groups:
+        total = sum(units.get(a, 0) for a in group)
+        if len(group) > 1 and total > per_visit:
+            for area in group:
+                if f"units_{area}" not in errors:
+                    _add(
+                        errors,
+                        f"units_{area}",
+                        f"The areas treated together need {total} {spec.unit_plural} per "
+                        f"session, more than the {per_visit} one session allows.",
+                    )
     return errors
 
 

@@ -359,12 +359,18 @@ def plan_adjust(
     pricing = pricing_from_snapshot(plan.option["pricing"])
     area_names = plan.option.get("area_names", {})
     closures = closures_snapshot(since=min(today, start_date))
+    old_dates, areas_by_session, _ = _session_inputs(plan)
+    # Extra sessions treat what the last one did.
+    areas_by_session = (areas_by_session + [areas_by_session[-1]] * session_count)[:session_count]
     errors = adjustments.check_session_count(session_count, spec)
-    errors.update(adjustments.check_units(units, spec=spec, area_names=area_names))
+    errors.update(
+        adjustments.check_units(
+            units, spec=spec, area_names=area_names, areas_by_session=areas_by_session
+        )
+    )
     if errors:
         raise ValidationError(errors)
 
-    old_dates, areas_by_session, _ = _session_inputs(plan)
     if start_date != plan.start_date:
         # A new start moves the whole course, at the usual interval.
         new_dates = adjustments.reschedule(
@@ -386,8 +392,6 @@ def plan_adjust(
             )
             new_dates.append(more[0] if more else new_dates[-1])
         new_dates = new_dates[:session_count]
-    # Extra sessions treat what the last one did.
-    areas_by_session = (areas_by_session + [areas_by_session[-1]] * session_count)[:session_count]
     sessions = adjustments.build_sessions(
         spec=spec, dates=new_dates, units=units, areas_by_session=areas_by_session
     )

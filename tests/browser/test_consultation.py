@@ -38,7 +38,9 @@ def draw_signature(page):
     page.mouse.up()
 
 
-def test_provider_takes_a_patient_from_intake_to_a_signed_plan(live_server, page, catalog, provider):
+def test_provider_takes_a_patient_from_intake_to_a_signed_plan(
+    live_server, page, catalog, provider
+):
     patient = PatientFactory(first_name="Dana", last_name="Reyes")
     submit_intake(patient)
     off_machine = []
@@ -93,7 +95,8 @@ def test_provider_takes_a_patient_from_intake_to_a_signed_plan(live_server, page
     plan = Plan.objects.get()
     with page.expect_download() as download:
         page.get_by_test_id("download-pdf").click()
-    pdf = open(download.value.path(), "rb").read()
+    with open(download.value.path(), "rb") as handle:
+        pdf = handle.read()
     assert pdf.startswith(b"%PDF-")
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(text.split())

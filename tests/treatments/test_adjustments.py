@@ -106,7 +106,7 @@ def test_the_interval_counts_only_between_sessions_treating_the_same_area():
     [
         ({"upper_back": 0}, "units_upper_back", "at least 1 vial"),
         ({"upper_back": 6}, "units_upper_back", "6 vials for the upper back is more than the 5"),
-        ({"upper_back": 3, "bra_line": 3}, "units_bra_line", "together need 6 vials"),
+        ({"upper_back": 3, "bra_line": 3}, "units_bra_line", "together need 6 vials per session"),
     ],
 )
 def test_units_per_area_within_the_session_limit(units, field, fragment):
@@ -171,3 +171,12 @@ def test_charges_price_with_the_engine_pricing():
     assert "upper back: 2 vials per session x 3 sessions" in charges[0].description
     cost = price_course(charges=charges, session_count=3, settings=PricingSettings())
     assert (cost.subtotal, cost.discount, cost.total) == (D("3600.00"), D("360.00"), D("3240.00"))
+
+
+def test_areas_split_across_visits_only_need_to_fit_their_own_visit():
+    units = {"upper_back": 4, "bra_line": 2}
+    split = [["upper_back"], ["bra_line"]]
+    spec = SPECS[INJECTION]
+    assert check_units(units, spec=spec, area_names=AREA_NAMES, areas_by_session=split) == {}
+    together = check_units(units, spec=spec, area_names=AREA_NAMES)
+    assert set(together) == {"units_upper_back", "units_bra_line"}

@@ -238,3 +238,18 @@ def test_supersede_keeps_the_old_plan_readable(assessment, provider):
     assert new.supersedes == plan
     assert plan.status == PlanStatus.CANCELLED
     assert plan.sessions.exists() and plan.line_items.exists()
+
+
+def test_a_plan_split_across_visits_can_be_adjusted(provider):
+    # 4 + 2 vials are more than the 5 one visit allows: the engine splits each round in two.
+    a = assessment_for(provider, areas=(("upper_back", 30, "large"), ("bra_line", 24, "medium")))
+    submit_intake(a.patient)
+    plan = make_plan(a, provider, "deoxycholic_injection")
+    assert [len(s.areas) for s in plan.sessions.all()] == [1, 1, 1, 1]
+    services.plan_adjust(
+        plan=plan,
+        by=provider,
+        today=TODAY,
+        **adjust_kwargs(plan, extra_discount=Decimal("10"), extra_discount_reason="Goodwill"),
+    )
+    assert plan.extra_discount == Decimal("10.00")

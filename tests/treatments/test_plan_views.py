@@ -183,7 +183,7 @@ def test_present_then_consent_accepts(client_for, provider, plan):
 def test_quote_page_and_pdf(client_for, provider, plan):
     page = client_for(provider).get(url("plan-quote", plan)).content.decode()
     assert plan.patient.full_name in page
-    assert "not a weight-loss solution" in page
+    assert "reduce stubborn fat" in page and "weight-loss</span> solution" in page
     assert "Valid until" in page
     response = client_for(provider).get(url("plan-quote-pdf", plan))
     assert response["Content-Type"] == "application/pdf"

@@ -465,3 +465,29 @@ class PlanConsent(models.Model):
 
     def __str__(self) -> str:
         return f"Consent of {self.full_name} to {self.plan}"
+
+
+class ConsentLink(models.Model):
+    """A link for the patient to read and sign the consent on their own device, like the
+    intake link: unguessable, expiring, revocable, and closed once signed."""
+
+    plan = models.ForeignKey(
+        "treatments.Plan", on_delete=models.CASCADE, related_name="consent_links"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Consent link for {self.plan}"
+
+    def is_open_at(self, now: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at

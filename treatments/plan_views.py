@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,11 @@ from treatments import services
 from treatments.models import PlanStatus
 from treatments.pdf import html_to_pdf
 from treatments.plan_forms import AdjustPlanForm, ConsentForm
-from treatments.selectors import plan_get_for_user
+from treatments.selectors import (
+    consent_link_get_by_token,
+    consent_link_open,
+    plan_get_for_user,
+)
 
 
 def _assessment(request, pk: int, assessment_pk: int):
@@ -94,9 +99,17 @@ def _render_detail(request, plan, form, status=200):
             "can_book": services.plan_can_be_booked(plan),
             "area_names": plan.option.get("area_names", {}),
             "consent": next(iter(plan.consents.all()), None),
+            "consent_link": consent_link_open(plan=plan),
+            "consent_link_url": _link_url(request, consent_link_open(plan=plan)),
         },
         status=status,
     )
+
+
+def _link_url(request, link) -> str:
+    if link is None:
+        return ""
+    return request.build_absolute_uri(reverse("treatments:consent-link", args=[link.token]))
 
 
 @require_POST
@@ -110,11 +123,7 @@ def plan_adjust(request, pk: int, plan_pk: int):
                 plan=plan, by=request.user, today=timezone.localdate(), **form.service_kwargs()
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, "The plan was updated and its cost recomputed.")
             return redirect("treatments:plan-detail", pk=plan.patient_id, plan_pk=plan.pk)
@@ -187,6 +196,85 @@ def plan_quote_pdf(request, pk: int, plan_pk: int):
     return response
 
 
+@require_POST
+@staff_permission_required("treatments.change_plan", "consultations.record_consent")
+def plan_consent_link(request, pk: int, plan_pk: int):
+    """A link for the patient to sign on their own device (copy it to them)."""
+    plan = _plan(request, pk, plan_pk)
+    try:
+        link = services.consent_link_create(plan=plan, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(
+            request,
+            f"A signing link is ready until {timezone.localtime(link.expires_at):%B %-d, %Y}; "
+            "copy it to the patient below.",
+        )
+    return redirect("treatments:plan-detail", pk=plan.patient_id, plan_pk=plan.pk)
+
+
+def _consent_form_response(request, plan, text, form, blocked, *, link=None, status=200):
+    return render(
+        request,
+        "treatments/plan_consent.html",
+        {
+            "plan": plan,
+            "patient": plan.patient,
+            "text": text,
+            "form": form,
+            "blocked": blocked,
+            "link": link,
+        },
+        status=status,
+    )
+
+
+def consent_by_link(request, token: str):
+    """The patient's side of a signing link: no login, the token is the key. An unknown,
+    expired, revoked or used link shows a friendly page and never the plan."""
+    link = consent_link_get_by_token(token=token)
+    if link is None:
+        return render(
+            request, "treatments/consent_link_closed.html", {"reason": "unknown"}, status=404
+        )
+    if link.used_at is not None:
+        return render(request, "treatments/consent_link_closed.html", {"reason": "used"})
+    if not link.is_open_at(timezone.now()) or link.plan.status != PlanStatus.PRESENTED:
+        return render(
+            request, "treatments/consent_link_closed.html", {"reason": "closed"}, status=410
+        )
+    plan = link.plan
+    text = services.consent_text_current(treatment=plan.treatment)
+    blocked = services.plan_blocked_reason(plan=plan)
+    form = ConsentForm(request.POST or None, initial={"consent_text_id": text.pk if text else None})
+    if request.method == "POST" and form.is_valid() and not blocked:
+        try:
+            services.consent_record(
+                plan=plan,
+                full_name=form.cleaned_data["full_name"],
+                signature=form.cleaned_data["signature"] or "",
+                consent_text_id=form.cleaned_data["consent_text_id"],
+                ip_address=_client_ip(request),
+                user_agent=request.META.get("HTTP_USER_AGENT", ""),
+                channel="link",
+                link=link,
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            return render(request, "treatments/consent_link_closed.html", {"reason": "thanks"})
+    return _consent_form_response(request, plan, text, form, blocked, link=link)
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
 def _client_ip(request) -> str | None:
     # Behind the clinic's proxy the real address is the first forwarded one.
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
@@ -216,11 +304,7 @@ def plan_consent(request, pk: int, plan_pk: int):
                 by=request.user,
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                form.add_error(None, exc)
+            _form_errors(form, exc)
         else:
             messages.success(request, "Thank you. The consent is signed and the plan accepted.")
             return redirect("treatments:plan-detail", pk=plan.patient_id, plan_pk=plan.pk)

@@ -7,6 +7,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from treatments import planning
 from treatments.catalog_defaults import SPEC_FIELDS
@@ -148,8 +149,31 @@ def plan_get_for_user(*, user, patient, pk: int) -> Plan:
                     ),
                 ),
                 "superseded_by",
+                "consent_links",
             )
             .get(patient=patient, pk=pk)
         )
     except (Plan.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def consent_link_get_by_token(*, token: str):
+    """The consent link with its plan, patient and treatment, or None (never raises)."""
+    from consultations.models import ConsentLink
+
+    if not token or len(token) > 64:
+        return None
+    return (
+        ConsentLink.objects.select_related("plan__patient", "plan__treatment")
+        .filter(token=token)
+        .first()
+    )
+
+
+def consent_link_open(*, plan):
+    """The plan's link that can still be used, if any."""
+    now = timezone.now()
+    for link in plan.consent_links.all():
+        if link.is_open_at(now):
+            return link
+    return None

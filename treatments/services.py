@@ -512,6 +512,7 @@ def consent_record(
     user_agent: str = "",
     by=None,
     channel: str = "tablet",
+    link=None,
 ):
     """The patient signs the consent text of the plan's treatment; the plan is accepted.
 
@@ -553,16 +554,47 @@ def consent_record(
     )
     consent.full_clean()
     consent.save()
+    if link is not None:
+        link.used_at = consent.signed_at
+        link.save(update_fields=["used_at"])
     plan.status = PlanStatus.ACCEPTED
     plan.save(update_fields=["status", "updated_at"])
+    note = f"Consent signed by {consent.full_name} (text version {text.version})"
+    if link is not None:
+        note += ", through the signing link"
     _record_status(
         plan,
         from_status=PlanStatus.PRESENTED,
         to_status=PlanStatus.ACCEPTED,
-        by=by,
-        note=f"Consent signed by {consent.full_name} (text version {text.version})",
+        # The history needs a staff member: through a link, the one who sent it.
+        by=by or (link.created_by if link is not None else None) or plan.created_by,
+        note=note,
     )
     return consent
+
+
+CONSENT_LINK_DAYS = 7
+
+
+@transaction.atomic
+def consent_link_create(*, plan: Plan, by, days: int = CONSENT_LINK_DAYS):
+    """A link for the patient to sign on their own device; earlier open links are revoked."""
+    from consultations.models import ConsentLink
+
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    if plan.status != PlanStatus.PRESENTED:
+        raise ValidationError("Present the plan before sending a link to sign it.")
+    blocked = plan_blocked_reason(plan=plan)
+    if blocked:
+        raise ValidationError(blocked)
+    now = timezone.now()
+    ConsentLink.objects.filter(plan=plan, used_at__isnull=True, revoked_at__isnull=True).update(
+        revoked_at=now
+    )
+    link = ConsentLink(plan=plan, created_by=by, expires_at=now + timedelta(days=days))
+    link.full_clean()
+    link.save()
+    return link
 
 
 def plan_can_be_booked(plan: Plan) -> bool:

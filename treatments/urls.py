@@ -21,4 +21,7 @@ urlpatterns = [
     path(f"{_PLAN}quote/", plan_views.plan_quote, name="plan-quote"),
     path(f"{_PLAN}quote.pdf", plan_views.plan_quote_pdf, name="plan-quote-pdf"),
     path(f"{_PLAN}consent/", plan_views.plan_consent, name="plan-consent"),
+    path(f"{_PLAN}consent-link/", plan_views.plan_consent_link, name="plan-consent-link"),
+    # The patient's side of a signing link (no login; the token is the key)
+    path("consent/<str:token>/", plan_views.consent_by_link, name="consent-link"),
 ]

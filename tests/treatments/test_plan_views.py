@@ -242,3 +242,50 @@ def test_options_page_query_budget(client_for, provider, assessment, django_asse
     # area names), closures.
     with django_assert_max_num_queries(22):
         assert client.get(options).status_code == 200
+
+
+def test_signing_through_a_link(client_for, provider, plan, client):
+    staff = client_for(provider)
+    staff.post(url("plan-status", plan), {"to_status": "presented"})
+    staff.post(url("plan-consent-link", plan))
+    link = plan.consent_links.get()
+    detail = staff.get(url("plan-detail", plan)).content.decode()
+    assert reverse("treatments:consent-link", args=[link.token]) in detail
+    public = reverse("treatments:consent-link", args=[link.token])
+    page = client.get(public)  # anonymous: the patient's own phone
+    assert page.status_code == 200
+    assert plan.patient.full_name in page.content.decode()
+    assert "/patients/" not in page.content.decode()  # no staff links
+    text = ConsentText.objects.get(treatment=plan.treatment)
+    done = client.post(
+        public,
+        {
+            "consent_text_id": text.pk,
+            "full_name": "Dana Reyes",
+            "signature": SIGNATURE,
+            "agree": "on",
+        },
+    )
+    assert "Thank you" in done.content.decode(), done.content.decode()[-3000:]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACCEPTED
+    consent = plan.consents.get()
+    assert (consent.channel, consent.witnessed_by) == ("link", None)
+    again = client.get(public)
+    assert 'data-reason="used"' in again.content.decode()
+
+
+def test_unknown_and_replaced_links_show_a_friendly_page(client, client_for, provider, plan):
+    assert client.get(reverse("treatments:consent-link", args=["nope"])).status_code == 404
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+    first = services.consent_link_create(plan=plan, by=provider)
+    services.consent_link_create(plan=plan, by=provider)
+    response = client.get(reverse("treatments:consent-link", args=[first.token]))
+    assert response.status_code == 410
+    assert plan.patient.full_name not in response.content.decode()
+
+
+def test_a_link_needs_a_presented_plan(client_for, provider, plan):
+    response = client_for(provider).post(url("plan-consent-link", plan), follow=True)
+    assert "Present the plan before sending a link" in response.content.decode()
+    assert not plan.consent_links.exists()

@@ -354,3 +354,14 @@ def assessment_conditions(*, assessment: Assessment, screening: Screening | None
         else:
             codes.pop(code, None)
     return list(codes)
+
+
+@register_timeline_source
+def _assessment_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:
+    for assessment in Assessment.objects.filter(patient=patient).select_related("provider"):
+        yield TimelineEvent(
+            assessment.created_at,
+            "Assessment recorded",
+            detail=f"BMI {assessment.bmi}",
+            by=_name(assessment.provider),
+        )

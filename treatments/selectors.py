@@ -177,3 +177,37 @@ def consent_link_open(*, plan):
         if link.is_open_at(now):
             return link
     return None
+
+
+def _plan_events(patient, intakes):
+    from consultations.selectors import TimelineEvent
+
+    kinds = {"accepted": "success", "declined": "danger", "cancelled": "secondary"}
+    changes = (
+        PlanStatusChange.objects.filter(plan__patient=patient)
+        .exclude(note__startswith="Adjusted")
+        .select_related("plan__treatment", "by")
+    )
+    for change in changes:
+        title = (
+            f"{change.plan.treatment.name} plan drafted"
+            if not change.from_status
+            else f"{change.plan.treatment.name} plan {change.get_to_status_display().lower()}"
+        )
+        yield TimelineEvent(
+            change.at,
+            title,
+            detail=change.note,
+            by=(change.by.get_full_name() or change.by.get_username()) if change.by else "",
+            kind=kinds.get(change.to_status, "info"),
+        )
+
+
+def _register_timeline() -> None:
+    from consultations.selectors import TIMELINE_SOURCES, register_timeline_source
+
+    if _plan_events not in TIMELINE_SOURCES:
+        register_timeline_source(_plan_events)
+
+
+_register_timeline()

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from consultations.models import Assessment
 from tests.consultations.consultation_factories import (
+    TODAY,
     PatientFactory,
     assessment_for,
     submit_intake,
@@ -184,3 +185,22 @@ def test_patient_page_lists_assessments_and_plans(client_for, provider, front_de
     assert "New assessment" in page
     desk = client_for(front_desk).get(url).content.decode()
     assert "New assessment" not in desk
+
+
+def test_patient_timeline_shows_assessments_and_plan_changes(client_for, provider):
+    from treatments import services
+
+    assessment = assessment_for(provider)
+    submit_intake(assessment.patient)
+    services.plan_create_from_option(
+        assessment=assessment,
+        treatment_code="cryolipolysis",
+        by=provider,
+        today=TODAY,
+    )
+    page = client_for(provider).get(
+        reverse("consultations:patient-detail", args=[assessment.patient_id])
+    )
+    html = page.content.decode()
+    assert "Assessment recorded" in html
+    assert "Cryolipolysis (fat freezing) plan drafted" in html

@@ -174,9 +174,15 @@ def _demo_assessment(patient, provider, areas):
 
 
 def seed_consultations(stdout) -> None:
+    from django.apps import apps
+
+    from consultations.consent_seed import seed_consent_texts
     from treatments import services as plan_services
     from treatments.models import Plan, PlanStatus
+    from treatments.seed import seed_all
 
+    seed_all(apps)  # idempotent; restores the catalog after a flush
+    seed_consent_texts(apps)
     User = get_user_model()
     provider = User.objects.filter(username="provider").first()
     desk = User.objects.filter(username="frontdesk").first()

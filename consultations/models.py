@@ -412,8 +412,10 @@ class ConsentText(models.Model):
     version is never edited, an edit in the admin saves the next version, and each signed
     consent keeps the version it signed."""
 
+    # A treatment that can be deleted at all (no plans) takes its texts with it; signed texts
+    # are protected by PlanConsent.
     treatment = models.ForeignKey(
-        "treatments.Treatment", on_delete=models.PROTECT, related_name="consent_texts"
+        "treatments.Treatment", on_delete=models.CASCADE, related_name="consent_texts"
     )
     version = models.PositiveIntegerField(editable=False)
     title = models.CharField(max_length=200)

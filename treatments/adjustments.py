@@ -11,8 +11,8 @@ messages keyed by the adjust form's field names, so a view can put each one next
 - ``extra_discount`` / ``extra_discount_reason``: a reason for any discount, never negative,
   never more than what is left after the course discount.
 
-The cost of an adjusted plan is computed by `treatments.pricing.price_course`, the same code
-the engine uses; `charges_for` only lists what to bill.
+The cost of an adjusted plan is computed by the engine's `course_cost` (`price_course`); the
+engine's `check_area_plans`/`check_session_dates` give the same verdicts as sentences.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from treatments.planning import (
     TreatmentSpec,
     schedule_dates,
 )
-from treatments.pricing import Charge, format_money
+from treatments.pricing import format_money
 
 Errors = dict[str, list[str]]
 
@@ -208,32 +208,3 @@ def reschedule(
         usual_interval_days=spec.usual_interval_days,
         closures=closures,
     )
-
-
-def charges_for(
-    *, spec: TreatmentSpec, sessions: Sequence[PlannedSession], area_names: Mapping[str, str]
-) -> list[Charge]:
-    """One charge per area: its units per session times the sessions that treat it."""
-    per_area: dict[str, list[int]] = {}
-    for session in sessions:
-        for area in session.areas:
-            per_area.setdefault(area.area, []).append(area.units)
-    charges = []
-    for area, counts in per_area.items():
-        name = area_names.get(area, area)
-        name = name[:1].lower() + name[1:]
-        units = counts[0] if len(set(counts)) == 1 else None
-        unit_text = (
-            f"{units} {spec.unit if units == 1 else spec.unit_plural} per session"
-            if units is not None
-            else f"{sum(counts)} {spec.unit_plural}"
-        )
-        charges.append(
-            Charge(
-                description=f"{spec.name}, {name}: {unit_text} x {_plural(len(counts), 'session')}",
-                quantity=sum(counts),
-                unit_price=spec.price_per_unit,
-                unit=spec.unit,
-            )
-        )
-    return charges

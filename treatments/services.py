@@ -21,7 +21,7 @@ from treatments.models import (
     PlanStatusChange,
     Treatment,
 )
-from treatments.pricing import Cost, ExtraDiscount, PricingSettings, format_money, price_course
+from treatments.pricing import Cost, ExtraDiscount, PricingSettings, format_money
 from treatments.selectors import (
     catalog_settings_get,
     catalog_snapshot,
@@ -326,6 +326,29 @@ def plan_create_from_option(
     return plan
 
 
+def _area_plans(plan: Plan, spec, sessions) -> tuple[planning.AreaPlan, ...]:
+    """Each area's units per session and number of sessions in the adjusted schedule, with the
+    pinch expected after them (from the assessment, by the catalog's planning assumption)."""
+    pinches = {}
+    if plan.assessment_id:
+        pinches = {row.area.code: row.pinch_mm for row in plan.assessment.areas.all()}
+    counts: dict[str, list[int]] = {}
+    for session in sessions:
+        for area in session.areas:
+            counts.setdefault(area.area, []).append(area.units)
+    return tuple(
+        planning.AreaPlan(
+            area=area,
+            units=units[0],
+            sessions=len(units),
+            expected_pinch_mm=planning.expected_pinch(
+                Decimal(pinches.get(area, 0)), spec.reduction_percent, len(units)
+            ),
+        )
+        for area, units in counts.items()
+    )
+
+
 def _session_inputs(plan: Plan) -> tuple[list[str], list[list[str]], dict[str, int]]:
     sessions = list(plan.sessions.all())
     areas_by_session = [[a["area"] for a in s.areas] for s in sessions]
@@ -351,7 +374,7 @@ def plan_adjust(
     notes: str,
 ) -> Plan:
     """Change a draft within the limits of the treatment it was made with; the cost is
-    recomputed by `price_course`, the engine's own pricing. Raises ValidationError keyed by
+    recomputed by the engine's `course_cost` (`price_course`). Raises ValidationError keyed by
     the adjust form's fields."""
     if plan.status != PlanStatus.DRAFT:
         raise ValidationError("Only a draft plan can be adjusted.")
@@ -398,8 +421,19 @@ def plan_adjust(
     errors = adjustments.check_dates(sessions, spec=spec, closures=closures, earliest=today)
     if start_date != plan.start_date and errors:
         errors = {"start_date": [m for ms in errors.values() for m in ms]}
-    charges = adjustments.charges_for(spec=spec, sessions=sessions, area_names=area_names)
-    base = price_course(charges=charges, session_count=len(sessions), settings=pricing)
+    # Priced by the engine's own course_cost/price_course, with the plan's snapshot terms.
+    catalog = planning.Catalog(
+        treatments=(spec,),
+        condition_rules=(),
+        suitability_rules=(),
+        area_names=area_names,
+        pricing=pricing,
+        currency=plan.currency,
+    )
+    area_plans = _area_plans(plan, spec, sessions)
+    base = planning.course_cost(
+        spec=spec, area_plans=area_plans, session_count=len(sessions), catalog=catalog
+    )
     errors.update(
         adjustments.check_discount(
             extra_discount, extra_discount_reason, available=base.total, currency=plan.currency
@@ -408,10 +442,11 @@ def plan_adjust(
     if errors:
         raise ValidationError(errors)
     reason = extra_discount_reason.strip() if extra_discount else ""
-    cost = price_course(
-        charges=charges,
+    cost = planning.course_cost(
+        spec=spec,
+        area_plans=area_plans,
         session_count=len(sessions),
-        settings=pricing,
+        catalog=catalog,
         extra_discount=ExtraDiscount(reason=reason, amount=extra_discount) if reason else None,
     )
     plan.extra_discount_reason = reason

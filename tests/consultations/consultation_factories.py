@@ -11,22 +11,18 @@ from django.utils import timezone
 
 from consultations import services
 from consultations.demo import SUBMITTED_ANSWERS
-from consultations.models import Assessment, AssessmentArea, Patient
+from consultations.models import Assessment, AssessmentArea
+from tests.consultations import factories
 from treatments.models import BodyArea
 
 # A Monday well ahead, so engine dates never depend on the day the tests run.
 TODAY = datetime.date(2027, 1, 4)
 
 
-class PatientFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Patient
+class PatientFactory(factories.PatientFactory):
+    """Issue 4's patient, born on a fixed day so the engine's age rules never shift."""
 
-    first_name = factory.Sequence(lambda n: f"Dana{n}")
-    last_name = "Reyes"
     date_of_birth = datetime.date(1985, 5, 5)
-    sex = "female"
-    email = factory.LazyAttribute(lambda p: f"{p.first_name.lower()}@example.com")
 
 
 class AssessmentFactory(factory.django.DjangoModelFactory):

@@ -14,6 +14,7 @@ from consultations import services
 from consultations.models import (
     Choice,
     ConsentText,
+    PlanConsent,
     Question,
     Questionnaire,
     ScreeningRule,
@@ -212,6 +213,25 @@ class ConsentTextAdmin(admin.ModelAdmin):
                 f"Saved as version {saved.version}; consents already signed keep the version "
                 "they signed.",
             )
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PlanConsent)
+class PlanConsentAdmin(admin.ModelAdmin):
+    """Signed consents, read-only: the record of what each patient signed."""
+
+    list_display = ["full_name", "plan", "text_version", "signed_at", "channel", "ip_address"]
+    list_filter = ["channel"]
+    search_fields = ["full_name"]
+    list_select_related = ["plan__treatment", "plan__patient"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

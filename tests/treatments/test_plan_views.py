@@ -304,3 +304,42 @@ def test_a_link_needs_a_presented_plan(client_for, provider, plan):
     response = client_for(provider).post(url("plan-consent-link", plan), follow=True)
     assert "Present the plan before sending a link" in response.content.decode()
     assert not plan.consent_links.exists()
+
+
+def test_a_pregnancy_reported_after_presenting_blocks_signing(client_for, provider, plan):
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+    submit_intake(plan.patient, pregnant="yes")  # a newer intake
+    client = client_for(provider)
+    detail = client.get(url("plan-detail", plan)).content.decode()
+    assert "pregnant or breastfeeding" in detail
+    assert 'data-testid="sign-consent"' not in detail
+    text = ConsentText.objects.get(treatment=plan.treatment)
+    page = client.post(
+        url("plan-consent", plan),
+        {
+            "consent_text_id": text.pk,
+            "full_name": "Dana Reyes",
+            "signature": SIGNATURE,
+            "agree": "on",
+        },
+    )
+    assert "pregnant or breastfeeding" in page.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PRESENTED
+
+
+def test_replacing_a_plan_keeps_the_old_one_readable(client_for, provider, plan):
+    client = client_for(provider)
+    response = client.post(url("plan-supersede", plan))
+    new = Plan.objects.exclude(pk=plan.pk).get()
+    assert response["Location"] == url("plan-detail", new)
+    assert "Replaces" in client.get(url("plan-detail", new)).content.decode()
+    old = client.get(url("plan-detail", plan)).content.decode()
+    assert "This plan was replaced by" in old and "Cancelled" in old
+
+
+def test_a_status_change_the_workflow_does_not_allow_says_so(client_for, provider, plan):
+    response = client_for(provider).post(
+        url("plan-status", plan), {"to_status": "completed"}, follow=True
+    )
+    assert "A draft plan cannot become completed." in response.content.decode()

@@ -3,6 +3,8 @@ download the PDF, and record the patient's consent on the clinic's tablet."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -43,11 +45,21 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _goal(data) -> Decimal | None:
+    """The provider's goal pinch for this plan (5 to 100 mm), or None for the catalog's."""
+    try:
+        goal = Decimal(str(data.get("goal", "")).strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return goal if goal.is_finite() and 5 <= goal <= 100 else None
+
+
 @staff_permission_required("treatments.add_plan", "consultations.view_assessment")
 def plan_options(request, pk: int, assessment_pk: int):
     """Every eligible option side by side, every excluded treatment with why; POST chooses."""
     patient, assessment = _assessment(request, pk, assessment_pk)
     today = timezone.localdate()
+    goal = _goal(request.POST if request.method == "POST" else request.GET)
     if request.method == "POST":
         try:
             plan = services.plan_create_from_option(
@@ -55,13 +67,16 @@ def plan_options(request, pk: int, assessment_pk: int):
                 treatment_code=request.POST.get("treatment", ""),
                 by=request.user,
                 today=today,
+                goal_pinch_mm=goal,
             )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:
             messages.success(request, f"Draft plan for {plan.treatment.name} created.")
             return redirect("treatments:plan-detail", pk=patient.pk, plan_pk=plan.pk)
-    generated = services.plan_generate_options(assessment=assessment, today=today)
+    generated = services.plan_generate_options(
+        assessment=assessment, today=today, goal_pinch_mm=goal
+    )
     return render(
         request,
         "treatments/plan_options.html",
@@ -71,6 +86,7 @@ def plan_options(request, pk: int, assessment_pk: int):
             "generated": generated,
             "result": generated.result,
             "area_names": generated.catalog.area_names,
+            "goal": goal,
         },
     )
 

@@ -270,11 +270,19 @@ def _write_schedule(plan: Plan, sessions, cost: Cost) -> None:
 
 @transaction.atomic
 def plan_create_from_option(
-    *, assessment, treatment_code: str, by, today: date, supersedes: Plan | None = None
+    *,
+    assessment,
+    treatment_code: str,
+    by,
+    today: date,
+    supersedes: Plan | None = None,
+    goal_pinch_mm: Decimal | None = None,
 ) -> Plan:
     """A draft plan from one of the engine's options, as a snapshot: the option, the
     treatment's numbers and texts, the pricing terms, sessions, line items and warnings."""
-    generated = plan_generate_options(assessment=assessment, today=today)
+    generated = plan_generate_options(
+        assessment=assessment, today=today, goal_pinch_mm=goal_pinch_mm
+    )
     if generated.blocked_reason:
         raise ValidationError(generated.blocked_reason)
     option = next((o for o in generated.result.options if o.treatment == treatment_code), None)
@@ -518,6 +526,7 @@ def plan_supersede(*, plan: Plan, by, today: date) -> Plan:
         by=by,
         today=today,
         supersedes=plan,
+        goal_pinch_mm=Decimal(plan.goal_pinch_mm),
     )
     if PlanStatus.CANCELLED in TRANSITIONS[PlanStatus(plan.status)]:
         plan_transition(

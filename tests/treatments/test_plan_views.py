@@ -343,3 +343,17 @@ def test_a_status_change_the_workflow_does_not_allow_says_so(client_for, provide
         url("plan-status", plan), {"to_status": "completed"}, follow=True
     )
     assert "A draft plan cannot become completed." in response.content.decode()
+
+
+def test_the_provider_sets_another_goal_pinch(client_for, provider, assessment):
+    options = reverse("treatments:plan-options", args=[assessment.patient_id, assessment.pk])
+    client = client_for(provider)
+    page = client.get(options, {"goal": "12"}).content.decode()
+    assert "goal pinch 12 mm" in page
+    assert client.get(options, {"goal": "banana"}).status_code == 200  # falls back quietly
+    client.post(options, {"treatment": "deoxycholic_injection", "goal": "12"})
+    plan = Plan.objects.get()
+    assert plan.goal_pinch_mm == 12
+    default = services.plan_generate_options(assessment=assessment, today=TODAY)
+    injections = next(o for o in default.result.options if o.treatment == "deoxycholic_injection")
+    assert plan.sessions.count() > len(injections.sessions)  # a thinner goal needs more

@@ -292,10 +292,8 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 
 def _client_ip(request) -> str | None:
-    # Behind the clinic's proxy the real address is the first forwarded one.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if forwarded and getattr(settings, "USE_X_FORWARDED_FOR", False):
-        return forwarded.split(",")[0].strip()
+    # The address the request came from; behind a reverse proxy, the proxy must pass the
+    # client's address on as REMOTE_ADDR (e.g. gunicorn behind nginx with real_ip).
     return request.META.get("REMOTE_ADDR")
 
 

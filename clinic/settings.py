@@ -48,6 +48,10 @@ CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 CLINIC_NAME = env("CLINIC_NAME", "Contour Clinic")
 CLINIC_CURRENCY = env("CLINIC_CURRENCY", "USD")
+# Printed on quotes (empty lines are left out).
+CLINIC_ADDRESS = env("CLINIC_ADDRESS", "")
+CLINIC_PHONE = env("CLINIC_PHONE", "")
+CLINIC_EMAIL = env("CLINIC_EMAIL", "")
 
 INSTALLED_APPS = [
     "clinic.admin_site.ContourAdminConfig",

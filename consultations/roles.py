@@ -13,11 +13,40 @@ _QUESTIONNAIRES = [
     for action in ("view", "add", "change", "delete")
 ]
 
+# Issue 5: assessments and consent.
+_ASSESSMENTS = [
+    "consultations.view_assessment",
+    "consultations.add_assessment",
+    "consultations.view_assessmentarea",
+    "consultations.view_assessmentconditionchange",
+]
+_CONSENT = ["consultations.record_consent", "consultations.view_planconsent"]
+_CONSENT_TEXTS = [
+    "consultations.view_consenttext",
+    "consultations.add_consenttext",
+    "consultations.change_consenttext",
+]
+
 PERMISSIONS: dict[str, list[str]] = {
     # Everything here, and the questionnaire itself (edited in the admin).
-    CLINIC_ADMIN: [*_PATIENTS, *_LINKS, *_SCREENING, *_QUESTIONNAIRES],
+    CLINIC_ADMIN: [
+        *_PATIENTS,
+        *_LINKS,
+        *_SCREENING,
+        *_QUESTIONNAIRES,
+        *_ASSESSMENTS,
+        *_CONSENT,
+        *_CONSENT_TEXTS,
+    ],
     # Clinical reading: patients, their intakes, answers and flags.
-    PROVIDER: ["consultations.view_patient", "consultations.view_intake", *_SCREENING],
+    PROVIDER: [
+        "consultations.view_patient",
+        "consultations.view_intake",
+        *_SCREENING,
+        *_ASSESSMENTS,
+        *_CONSENT,
+        "consultations.view_consenttext",
+    ],
     # Reception: patient records and intake links, but not the clinical answers.
     FRONT_DESK: [*_PATIENTS, *_LINKS],
 }

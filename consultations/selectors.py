@@ -13,6 +13,8 @@ from django.http import Http404
 from django.utils import timezone
 
 from consultations.models import (
+    Assessment,
+    AssessmentConditionChange,
     Intake,
     IntakeResponse,
     Patient,
@@ -305,3 +307,61 @@ def _intake_events(patient: Patient, intakes: list[Intake]) -> Iterable[Timeline
 def patient_timeline(*, patient: Patient, intakes: list[Intake]) -> list[TimelineEvent]:
     events = [event for source in TIMELINE_SOURCES for event in source(patient, intakes)]
     return sorted(events, key=lambda e: e.at, reverse=True)
+
+
+# --- Assessments ---------------------------------------------------------------------------
+
+VIEW_ASSESSMENT = "consultations.view_assessment"
+
+
+def assessments_for_patient(*, patient: Patient) -> list[Assessment]:
+    """The patient's assessments, newest first, with provider and areas (3 queries)."""
+    return list(
+        Assessment.objects.filter(patient=patient)
+        .select_related("provider")
+        .prefetch_related("areas__area")
+    )
+
+
+def assessment_get_for_user(*, user, patient: Patient, pk: int) -> Assessment:
+    """The patient's assessment, or 404 (unknown, another patient's, or not allowed)."""
+    if not user.has_perm(VIEW_ASSESSMENT):
+        raise Http404
+    try:
+        return (
+            Assessment.objects.select_related("patient", "provider", "created_by")
+            .prefetch_related(
+                "areas__area",
+                Prefetch(
+                    "condition_changes",
+                    queryset=AssessmentConditionChange.objects.select_related("condition", "by"),
+                ),
+            )
+            .get(patient=patient, pk=pk)
+        )
+    except (Assessment.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def assessment_conditions(*, assessment: Assessment, screening: Screening | None) -> list[str]:
+    """The condition codes the engine sees: the latest submitted intake's, plus those the
+    provider added, minus those the provider cleared (the last change per condition wins)."""
+    codes = dict.fromkeys(screening.conditions if screening else [])
+    for change in assessment.condition_changes.all():
+        code = change.condition.code
+        if change.action == "add":
+            codes[code] = None
+        else:
+            codes.pop(code, None)
+    return list(codes)
+
+
+@register_timeline_source
+def _assessment_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:
+    for assessment in Assessment.objects.filter(patient=patient).select_related("provider"):
+        yield TimelineEvent(
+            assessment.created_at,
+            "Assessment recorded",
+            detail=f"BMI {assessment.bmi}",
+            by=_name(assessment.provider),
+        )

@@ -4,7 +4,7 @@ transaction. Views and the API call these; nothing else writes these models."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +15,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from consultations.models import (
+    Assessment,
+    AssessmentArea,
+    AssessmentConditionChange,
     Choice,
+    ConsentText,
     Intake,
     IntakeResponse,
     Patient,
@@ -284,3 +288,76 @@ def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
         question.show_if_question = copies.get(show_if_pk)
         question.save(update_fields=["show_if_question"])
     return copy
+
+
+# --- Assessments ---------------------------------------------------------------------------
+
+ASSESSMENT_FIELDS = ("assessed_on", "height_cm", "weight_kg", "weight_stable", "goals")
+AREA_FIELDS = ("area", "pinch_mm", "size", "consistency", "skin_laxity")
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    patient: Patient,
+    provider,
+    data: Mapping,
+    areas: Sequence[Mapping],
+    condition_changes: Sequence[Mapping] = (),
+    by,
+) -> Assessment:
+    """Record what a provider found: the measurements, one row per area, and any condition
+    the provider adds to or clears from the intake's, each with a reason."""
+    if not areas:
+        raise ValidationError({"areas": ["Record at least one area."]})
+    seen = set()
+    for row in areas:
+        if row["area"].pk in seen:
+            raise ValidationError({"areas": [f"The {row['area'].name.lower()} is listed twice."]})
+        seen.add(row["area"].pk)
+    assessment = Assessment(
+        patient=patient, provider=provider, created_by=by, **{f: data[f] for f in ASSESSMENT_FIELDS}
+    )
+    assessment.full_clean()
+    assessment.save()
+    for row in areas:
+        item = AssessmentArea(assessment=assessment, **{f: row[f] for f in AREA_FIELDS})
+        item.full_clean()
+        item.save()
+    for change in condition_changes:
+        if not str(change.get("reason", "")).strip():
+            raise ValidationError({"condition_changes": ["Give a reason for every change."]})
+        item = AssessmentConditionChange(
+            assessment=assessment,
+            condition=change["condition"],
+            action=change["action"],
+            reason=change["reason"].strip(),
+            by=by,
+        )
+        item.full_clean()
+        item.save()
+    return assessment
+
+
+# --- Consent texts -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def consent_text_publish(*, treatment, title: str, body: str, by=None) -> ConsentText:
+    """A new version of a treatment's consent text; earlier versions are never changed."""
+    latest = (
+        ConsentText.objects.select_for_update()
+        .filter(treatment=treatment)
+        .order_by("-version")
+        .first()
+    )
+    text = ConsentText(
+        treatment=treatment,
+        version=(latest.version + 1) if latest else 1,
+        title=title,
+        body=body,
+        created_by=by,
+    )
+    text.full_clean()
+    text.save()
+    return text

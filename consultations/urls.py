@@ -1,6 +1,6 @@
 from django.urls import path
 
-from consultations import intake_views, views
+from consultations import assessment_views, intake_views, views
 
 app_name = "consultations"
 
@@ -21,6 +21,16 @@ urlpatterns = [
         "patients/<int:pk>/intakes/<int:intake_pk>/email/",
         views.intake_link_email,
         name="intake-link-email",
+    ),
+    path(
+        "patients/<int:pk>/assessments/new/",
+        assessment_views.assessment_create,
+        name="assessment-create",
+    ),
+    path(
+        "patients/<int:pk>/assessments/<int:assessment_pk>/",
+        assessment_views.assessment_detail,
+        name="assessment-detail",
     ),
     # The patient's side (no login; the token is the key)
     path("intake/<str:token>/", intake_views.intake_start, name="intake-start"),

@@ -11,6 +11,9 @@ _VIEW_CATALOG = [
     "treatments.preview_plan",
 ]
 
+# Issue 5: plans. Front desk sees plans (to book them) but does not make or change them.
+_PLANS = ["treatments.view_plan", "treatments.add_plan", "treatments.change_plan"]
+
 PERMISSIONS: dict[str, list[str]] = {
     CLINIC_ADMIN: [
         *_VIEW_CATALOG,
@@ -31,9 +34,10 @@ PERMISSIONS: dict[str, list[str]] = {
         "treatments.add_clinicclosure",
         "treatments.change_clinicclosure",
         "treatments.delete_clinicclosure",
+        *_PLANS,
     ],
-    PROVIDER: list(_VIEW_CATALOG),
-    FRONT_DESK: list(_VIEW_CATALOG),
+    PROVIDER: [*_VIEW_CATALOG, *_PLANS],
+    FRONT_DESK: [*_VIEW_CATALOG, "treatments.view_plan"],
 }
 
 # Sessions (issue 6).

@@ -1,0 +1,61 @@
+"""The signature pad on a touch tablet: a finger draws, Clear empties it."""
+
+import pytest
+from django.apps import apps
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from consultations.consent_seed import seed_consent_texts
+from consultations.seed import seed_default_questionnaire
+from tests.conftest import login
+from tests.consultations.consultation_factories import assessment_for, submit_intake
+from treatments import services
+from treatments.models import PlanStatus
+from treatments.seed import seed_all
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def touch_stroke(page, box):
+    cdp = page.context.new_cdp_session(page)
+    x0, y = box["x"] + 30, box["y"] + box["height"] / 2
+    points = [(x0 + i * 20, y + (10 if i % 2 else -10)) for i in range(10)]
+    cdp.send(
+        "Input.dispatchTouchEvent",
+        {"type": "touchStart", "touchPoints": [{"x": points[0][0], "y": points[0][1]}]},
+    )
+    for x, yy in points[1:]:
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x, "y": yy}]}
+        )
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def test_a_finger_signs_and_clear_empties(live_server, phone_page, roles, provider):
+    seed_all(apps)
+    seed_default_questionnaire(apps)
+    seed_consent_texts(apps)
+    assessment = assessment_for(provider)
+    submit_intake(assessment.patient)
+
+    plan = services.plan_create_from_option(
+        assessment=assessment,
+        treatment_code="cryolipolysis",
+        by=provider,
+        today=timezone.localdate(),
+    )
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+
+    page = phone_page
+    login(page, live_server.url, provider)
+    page.goto(f"{live_server.url}/patients/{plan.patient_id}/plans/{plan.pk}/consent/")
+    canvas = page.get_by_test_id("signature-canvas")
+    canvas.scroll_into_view_if_needed()
+    hidden = page.locator("input[name=signature]")
+    expect(hidden).to_have_value("")
+
+    touch_stroke(page, canvas.bounding_box())
+    value = hidden.input_value()
+    assert value.startswith("data:image/png;base64,") and len(value) > 500
+    page.get_by_role("button", name="Clear").click()
+    expect(hidden).to_have_value("")

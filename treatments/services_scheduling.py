@@ -31,7 +31,7 @@ from treatments.models import (
     BodyArea,
     Plan,
     PlanSession,
-    PlanStatusChange,
+    PlanStatus,
     ProgressPhoto,
     ProviderProfile,
     Room,
@@ -45,6 +45,7 @@ from treatments.selectors_scheduling import (
     to_aware,
     to_local,
 )
+from treatments.services import plan_can_be_booked, plan_transition
 
 ALTERNATIVES = 5  # how many next free slots a conflict offers
 ALTERNATIVES_DAYS = 21
@@ -64,33 +65,24 @@ class BookingError(Exception):
 
 
 def plan_booking_problem(plan: Plan) -> str:
-    """Why the plan's sessions cannot be booked ("" when they can). Issue 5 owns the rule
-    (accepted and consented) as `treatments.services.plan_can_be_booked`; until it is on
-    main, an accepted (or running) plan can be booked."""
-    try:
-        from treatments.services import plan_can_be_booked  # issue 5
-    except ImportError:
-        plan_can_be_booked = None
+    """Why the plan's sessions cannot be booked ("" when they can): issue 5's rule, accepted
+    (or under way) and consented."""
     if plan.status not in BOOKABLE_STATUSES:
         return (
             f"Only an accepted plan can be booked; this one is {plan.get_status_display().lower()}."
         )
-    if plan_can_be_booked is not None and not plan_can_be_booked(plan):
+    if not plan_can_be_booked(plan):
         return "This plan cannot be booked yet: the patient has not signed the consent."
     return ""
 
 
-def _set_plan_status(plan: Plan, to: str, *, by, now: datetime, note: str) -> None:
-    if plan.status == to:
-        return
-    PlanStatusChange.objects.create(
-        plan=plan, from_status=plan.status, to_status=to, by=by, at=now, note=note
-    )
-    plan.status = to
-    plan.save(update_fields=["status", "updated_at"])
+def _set_plan_status(plan: Plan, to: str, *, by, note: str) -> None:
+    if plan.status != to:
+        # Issue 5's transition service checks the move and records who and when.
+        plan.status = plan_transition(plan=plan, to_status=to, by=by, note=note).status
 
 
-def plan_sync_status(*, plan: Plan, by, now: datetime) -> None:
+def plan_sync_status(*, plan: Plan, by) -> None:
     """Accepted -> in progress at the first recorded session; -> completed when every
     session of the course is done."""
     sessions = list(plan.sessions.values_list("pk", flat=True))
@@ -99,10 +91,10 @@ def plan_sync_status(*, plan: Plan, by, now: datetime) -> None:
             plan_session__plan=plan, status=AppointmentStatus.DONE
         ).values_list("plan_session_id", flat=True)
     )
-    if plan.status == "accepted" and done:
-        _set_plan_status(plan, "in_progress", by=by, now=now, note="First session recorded.")
-    if plan.status == "in_progress" and sessions and done >= set(sessions):
-        _set_plan_status(plan, "completed", by=by, now=now, note="Every session is done.")
+    if plan.status == PlanStatus.ACCEPTED and done:
+        _set_plan_status(plan, PlanStatus.IN_PROGRESS, by=by, note="First session recorded.")
+    if plan.status == PlanStatus.IN_PROGRESS and sessions and done >= set(sessions):
+        _set_plan_status(plan, PlanStatus.COMPLETED, by=by, note="Every session is done.")
 
 
 # --- Booking -------------------------------------------------------------------------------
@@ -591,7 +583,7 @@ def session_record(
             + ".",
             by,
         )
-        plan_sync_status(plan=appointment.plan_session.plan, by=by, now=now)
+        plan_sync_status(plan=appointment.plan_session.plan, by=by)
     return appointment
 
 

@@ -71,12 +71,6 @@ def test_a_plan_that_is_not_accepted_cannot_be_booked(clinic, front_desk):
 
 
 def test_an_accepted_plan_without_consent_cannot_be_booked(clinic, front_desk):
-    from django.apps import apps
-
-    try:
-        apps.get_model("consultations", "PlanConsent")
-    except LookupError:
-        pytest.skip("Consent arrives with issue 5; until then an accepted plan is bookable.")
     plan = accepted_plan(consented=False)
     with pytest.raises(ValidationError, match="has not signed the consent"):
         svc.appointment_book_course(plan=plan, by=front_desk)

@@ -11,11 +11,12 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from consultations.models import PlanConsent
 from treatments import scheduling
 from treatments.models import (
     ACTIVE_STATUSES,
@@ -154,7 +155,8 @@ def plan_get_for_user(*, user, pk: int) -> Plan:
 
 
 def plans_to_book() -> list[Plan]:
-    """Accepted or running plans with at least one session that has no active appointment."""
+    """Accepted or running, consented plans with a session that has no appointment standing
+    for it (never booked, cancelled or missed)."""
     booked = Appointment.objects.filter(status__in=HOLDS_SESSION).values("plan_session_id")
     return list(
         _plan_queryset()
@@ -164,6 +166,8 @@ def plans_to_book() -> list[Plan]:
             unbooked_count=Count("sessions", filter=~Q(sessions__in=booked), distinct=True),
         )
         .filter(unbooked_count__gt=0)
+        # Issue 5's rule: only a plan with the patient's signed consent is booked.
+        .filter(Exists(PlanConsent.objects.filter(plan=OuterRef("pk"))))
         .order_by("start_date", "pk")
     )
 

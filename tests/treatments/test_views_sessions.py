@@ -161,6 +161,7 @@ def test_plans_to_book_lists_accepted_unbooked_plans(
 ):
     waiting = accepted_plan(patient=PatientFactory(first_name="Waiting", last_name="Person"))
     accepted_plan(status="draft", patient=PatientFactory(first_name="Drafty"))
+    accepted_plan(consented=False, patient=PatientFactory(first_name="Unsigned"))
     partly = accepted_plan(patient=PatientFactory(first_name="Partly", last_name="Booked"))
     svc.appointment_cancel(
         appointment=svc.appointment_book_course(plan=partly, by=front_desk)[0],
@@ -173,7 +174,7 @@ def test_plans_to_book_lists_accepted_unbooked_plans(
         text = client.get(reverse("treatments:plans-to-book")).content.decode()
     assert "1 of 3 to book" in text
     assert "Waiting Person" in text
-    assert "Drafty" not in text
+    assert "Drafty" not in text and "Unsigned" not in text
     assert booked[0].patient.full_name not in text
     assert reverse("treatments:plan-book", args=[waiting.pk]) in text
 

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from treatments import scheduling
@@ -239,6 +239,30 @@ def _save_guarded(appointment: Appointment) -> None:
         raise BookingError("That time was just taken by another booking.") from exc
 
 
+# PostgreSQL aborts one of two transactions that wait on each other's exclusion-constraint
+# checks (deadlock) or cannot be serialised; the retry then sees the winner's commit and
+# answers with a clear reason and the next free slots instead of an error page.
+RETRYABLE_PG_CODES = {"40P01", "40001"}
+BOOKING_ATTEMPTS = 3
+
+
+def _retrying(work):
+    """Run `work()` (one whole transaction) again when PostgreSQL chose it as a deadlock or
+    serialisation victim. Inside an enclosing transaction there is nothing to retry."""
+    for attempt in range(BOOKING_ATTEMPTS):
+        try:
+            return work()
+        except OperationalError as exc:
+            code = getattr(exc.__cause__, "pgcode", None)
+            if (
+                code not in RETRYABLE_PG_CODES
+                or connection.in_atomic_block
+                or attempt == BOOKING_ATTEMPTS - 1
+            ):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
 def _place(appointment: Appointment, slot: scheduling.Slot) -> None:
     appointment.start = to_aware(slot.start)
     appointment.end = to_aware(slot.end)
@@ -267,7 +291,8 @@ def appointment_book(*, plan_session: PlanSession, slot: scheduling.Slot, by) ->
     problem = plan_booking_problem(plan)
     if problem:
         raise ValidationError(problem)
-    try:
+
+    def work() -> Appointment:
         with transaction.atomic():
             # One booking of a plan at a time: a double click or two desks at once.
             Plan.objects.select_for_update().filter(pk=plan.pk).first()
@@ -276,6 +301,9 @@ def appointment_book(*, plan_session: PlanSession, slot: scheduling.Slot, by) ->
             appointment = _book_one(plan_session=plan_session, slot=slot, by=by)
             _check_intervals(plan)
             return appointment
+
+    try:
+        return _retrying(work)
     except BookingError as exc:
         if exc.alternatives or "already booked." in exc.message:
             raise
@@ -298,9 +326,10 @@ def appointment_book_course(
             raise BookingError(f"Session {missing[0].number}: {missing[0].problem}")
         slots = {p.number: p.slot for p in proposal.sessions}
     sessions = {s.number: s for s in plan.sessions.order_by("number")}
-    booked = []
-    current = None
-    try:
+    state: dict = {"current": None}
+
+    def work() -> list[Appointment]:
+        booked = []
         with transaction.atomic():
             Plan.objects.select_for_update().filter(pk=plan.pk).first()
             taken = set(
@@ -311,15 +340,19 @@ def appointment_book_course(
             for number, session in sessions.items():
                 if number in taken or number not in slots:
                     continue
-                current = session
+                state["current"] = session
                 session.plan = plan
                 booked.append(_book_one(plan_session=session, slot=slots[number], by=by))
             _check_intervals(plan)
+        return booked
+
+    try:
+        return _retrying(work)
     except BookingError as exc:
+        current = state["current"]
         if current is None or exc.alternatives:
             raise
         raise _conflict(current, slots[current.number], exc.message) from exc
-    return booked
 
 
 def _check_intervals(plan: Plan) -> None:
@@ -395,9 +428,13 @@ def appointment_reschedule(
     plan = appointment.plan_session.plan
     treatment = plan.treatment
     outcome = Outcome(appointment)
-    try:
+
+    def work() -> None:
+        outcome.moved.clear()
+        outcome.attention.clear()
         with transaction.atomic():
             Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
+            appointment.refresh_from_db()
             _check_slot(plan_session=appointment.plan_session, slot=slot, exclude=(appointment.pk,))
             old = _slot_of(appointment)
             _place(appointment, slot)
@@ -454,6 +491,9 @@ def appointment_reschedule(
                     f"Session {move.number} moved from {_describe(move.old)} to "
                     f"{_describe(move.new)}. {move.reason}"
                 )
+
+    try:
+        _retrying(work)
     except BookingError as exc:
         raise _conflict(appointment.plan_session, slot, exc.message) from exc
     return outcome

@@ -158,6 +158,10 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+# Sessions: reminder emails this many hours ahead (send_session_emails, run every few minutes).
+SESSION_REMINDER_HOURS = envint("SESSION_REMINDER_HOURS", 24)
+SESSION_PHOTO_MAX_MB = envint("SESSION_PHOTO_MAX_MB", 10)
+PROGRESS_PHOTO_MAX_BYTES = SESSION_PHOTO_MAX_MB * 1024 * 1024
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{CLINIC_NAME} <no-reply@localhost>")
 
 # Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

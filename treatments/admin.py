@@ -180,3 +180,7 @@ class CatalogSettingsAdmin(admin.ModelAdmin):
 class ClinicClosureAdmin(admin.ModelAdmin):
     list_display = ["date", "reason"]
     date_hierarchy = "date"
+
+
+# Sessions (issue 6): rooms, devices, hours, providers.
+import treatments.admin_sessions  # noqa: E402, F401

@@ -253,3 +253,9 @@ def preview(request: HttpRequest, payload: PreviewIn):
     except ValidationError as exc:
         raise bad_request(exc.message_dict) from exc
     return preview_to_json(result)
+
+
+# Sessions (issue 6): the calendar, course proposals and booking.
+from treatments.api_sessions import router as sessions_router  # noqa: E402
+
+router.add_router("", sessions_router)

@@ -177,6 +177,13 @@ class Treatment(models.Model):
     regulatory_note = models.TextField(blank=True)
     aftercare = models.TextField(blank=True)
 
+    # What one session takes besides a qualified provider (issue 6: booking).
+    needs_room = models.BooleanField(default=True, help_text="A session needs a treatment room.")
+    needs_device = models.BooleanField(
+        default=False,
+        help_text="A session needs a device that serves this treatment (cryolipolysis, laser).",
+    )
+
     class Meta:
         ordering = ["sort_order", "name"]
         permissions = [("preview_plan", "Can preview treatment plans")]
@@ -513,3 +520,7 @@ class PlanStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"
+
+
+# Sessions: resources, appointments, records and progress (issue 6).
+from treatments.models_scheduling import *  # noqa: E402, F403

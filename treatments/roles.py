@@ -39,3 +39,9 @@ PERMISSIONS: dict[str, list[str]] = {
     PROVIDER: [*_VIEW_CATALOG, *_PLANS],
     FRONT_DESK: [*_VIEW_CATALOG, "treatments.view_plan"],
 }
+
+# Sessions (issue 6).
+from treatments.roles_sessions import SESSION_PERMISSIONS  # noqa: E402
+
+for _role, _perms in SESSION_PERMISSIONS.items():
+    PERMISSIONS.setdefault(_role, []).extend(_perms)

@@ -25,3 +25,8 @@ urlpatterns = [
     # The patient's side of a signing link (no login; the token is the key)
     path("consent/<str:token>/", plan_views.consent_by_link, name="consent-link"),
 ]
+
+# Sessions (issue 6): booking, calendars, records, progress, iCal.
+from treatments.urls_sessions import urlpatterns as session_urlpatterns  # noqa: E402
+
+urlpatterns += session_urlpatterns

@@ -10,7 +10,7 @@ from django.utils import timezone
 from clinic.permissions import staff_permission_required
 from consultations import selectors, services
 from consultations.assessment_forms import AreaFormSet, AssessmentForm, ConditionChangeFormSet
-from treatments.models import BodyArea, Condition
+from treatments.catalog.models import BodyArea, Condition
 
 
 def _screening(request, patient):
@@ -86,7 +86,7 @@ def assessment_detail(request, pk: int, assessment_pk: int):
         user=request.user, patient=patient, pk=assessment_pk
     )
     screening = _screening(request, patient)
-    from treatments.selectors import plans_for_patient
+    from treatments.plans.selectors import plans_for_patient
 
     plans = [p for p in plans_for_patient(patient=patient) if p.assessment_id == assessment.pk]
     return render(

@@ -10,7 +10,7 @@ from tests.consultations.consultation_factories import (
     assessment_for,
     submit_intake,
 )
-from treatments.models import BodyArea, Condition
+from treatments.catalog.models import BodyArea, Condition
 
 pytestmark = pytest.mark.django_db
 
@@ -192,7 +192,7 @@ def test_patient_page_lists_assessments_and_plans(client_for, provider, front_de
 
 
 def test_patient_timeline_shows_assessments_and_plan_changes(client_for, provider):
-    from treatments import services
+    from treatments.plans import services
 
     assessment = assessment_for(provider)
     submit_intake(assessment.patient)

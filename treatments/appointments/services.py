@@ -1,0 +1,813 @@
+"""Booking, moving, cancelling and recording sessions.
+
+Each function loads what it needs, asks the pure slot finder (treatments.engine.slots) and
+writes inside `transaction.atomic()`. No double booking: PostgreSQL refuses overlapping
+active appointments per provider, room and device (exclusion constraints, migration 0007);
+on every database the slot is also re-checked in Python inside the transaction, which gives
+the front desk a clear reason and is the only guard on SQLite (whose writes are serialised).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from io import BytesIO
+from itertools import pairwise
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, OperationalError, connection, transaction
+from django.utils import timezone
+
+from treatments.appointments.models import (
+    HOLDS_SESSION,
+    Appointment,
+    AppointmentEvent,
+    AppointmentStatus,
+    ProgressPhoto,
+    ProviderProfile,
+    Room,
+    TreatedArea,
+)
+from treatments.appointments.selectors import (
+    BOOKABLE_STATUSES,
+    clinic_snapshot,
+    need_for,
+    rules_for,
+    to_aware,
+    to_local,
+)
+from treatments.catalog.models import BodyArea
+from treatments.engine import slots as scheduling
+from treatments.plans.models import Plan, PlanSession, PlanStatus
+from treatments.plans.services import plan_can_be_booked, plan_transition
+
+ALTERNATIVES = 5  # how many next free slots a conflict offers
+ALTERNATIVES_DAYS = 21
+
+
+class BookingError(Exception):
+    """A booking that cannot be made, with a sentence for the front desk and, when a slot was
+    taken, the next free slots for the same session."""
+
+    def __init__(self, message: str, alternatives: tuple[scheduling.Slot, ...] = ()):
+        super().__init__(message)
+        self.message = message
+        self.alternatives = alternatives
+
+
+# --- Plans ---------------------------------------------------------------------------------
+
+
+def plan_booking_problem(plan: Plan) -> str:
+    """Why the plan's sessions cannot be booked ("" when they can): issue 5's rule, accepted
+    (or under way) and consented."""
+    if plan.status not in BOOKABLE_STATUSES:
+        return (
+            f"Only an accepted plan can be booked; this one is {plan.get_status_display().lower()}."
+        )
+    if not plan_can_be_booked(plan):
+        return "This plan cannot be booked yet: the patient has not signed the consent."
+    return ""
+
+
+def _set_plan_status(plan: Plan, to: str, *, by, note: str) -> None:
+    if plan.status != to:
+        # Issue 5's transition service checks the move and records who and when.
+        plan.status = plan_transition(plan=plan, to_status=to, by=by, note=note).status
+
+
+def plan_sync_status(*, plan: Plan, by) -> None:
+    """Accepted -> in progress at the first recorded session; -> completed when every
+    session of the course is done."""
+    sessions = list(plan.sessions.values_list("pk", flat=True))
+    done = set(
+        Appointment.objects.filter(
+            plan_session__plan=plan, status=AppointmentStatus.DONE
+        ).values_list("plan_session_id", flat=True)
+    )
+    if plan.status == PlanStatus.ACCEPTED and done:
+        _set_plan_status(plan, PlanStatus.IN_PROGRESS, by=by, note="First session recorded.")
+    if plan.status == PlanStatus.IN_PROGRESS and sessions and done >= set(sessions):
+        _set_plan_status(plan, PlanStatus.COMPLETED, by=by, note="Every session is done.")
+
+
+# --- Booking -------------------------------------------------------------------------------
+
+
+def slot_token(slot: scheduling.Slot) -> str:
+    """A slot as one form value: start|minutes|provider|room|device."""
+    minutes = int((slot.end - slot.start).total_seconds() // 60)
+    return "|".join(
+        [
+            slot.start.strftime("%Y-%m-%dT%H:%M"),
+            str(minutes),
+            str(slot.provider_id),
+            str(slot.room_id or ""),
+            str(slot.device_id or ""),
+        ]
+    )
+
+
+def slot_from_token(token: str) -> scheduling.Slot:
+    try:
+        start_s, minutes_s, provider_s, room_s, device_s = token.split("|")
+        start = datetime.strptime(start_s, "%Y-%m-%dT%H:%M")
+        minutes = int(minutes_s)
+        if not 0 < minutes <= 24 * 60:
+            raise ValueError
+        return scheduling.Slot(
+            start,
+            start + timedelta(minutes=minutes),
+            int(provider_s),
+            int(room_s) if room_s else None,
+            int(device_s) if device_s else None,
+        )
+    except (ValueError, TypeError) as exc:
+        raise ValidationError("That slot is not valid; pick one from the list.") from exc
+
+
+def next_free_slots(
+    *,
+    plan_session: PlanSession,
+    after: datetime,
+    limit: int = ALTERNATIVES,
+    days: int = ALTERNATIVES_DAYS,
+    exclude: tuple[int, ...] = (),
+) -> tuple[scheduling.Slot, ...]:
+    """Free slots for this session from `after` (local wall-clock) on."""
+    treatment = plan_session.plan.treatment
+    first = after.date()
+    last = first + timedelta(days=days)
+    clinic = clinic_snapshot(first_day=first, last_day=last, exclude=exclude)
+    return scheduling.free_slots(
+        clinic,
+        need=need_for(treatment),
+        duration_minutes=plan_session.duration_minutes,
+        first_day=first,
+        last_day=last,
+        not_before=after,
+        limit=limit,
+    )
+
+
+def course_proposal(*, plan: Plan, now: datetime) -> scheduling.CourseProposal:
+    """A slot for every session of the plan that has no active appointment, from the later of
+    the plan's start date and now; a session with an appointment keeps it (and anchors the
+    interval of its neighbours)."""
+    rows = list(plan.sessions.order_by("number"))
+    booked = {
+        a.plan_session_id: a
+        for a in Appointment.objects.filter(plan_session__plan=plan, status__in=HOLDS_SESSION)
+    }
+    local_now = to_local(now)
+    start = max(plan.start_date, local_now.date())
+    rules = rules_for(plan.treatment)
+    horizon = start + timedelta(
+        days=scheduling.FIRST_SESSION_SEARCH_DAYS + rules.max_gap_days * max(len(rows), 1)
+    )
+    clinic = clinic_snapshot(first_day=start, last_day=horizon)
+    fixed = {
+        s.number: scheduling.Slot(
+            to_local(a.start), to_local(a.end), a.provider_id, a.room_id, a.device_id
+        )
+        for s in rows
+        if (a := booked.get(s.pk)) is not None
+    }
+    return scheduling.propose_course(
+        clinic,
+        need=need_for(plan.treatment),
+        sessions=[scheduling.SessionRequest(s.number, s.duration_minutes) for s in rows],
+        rules=rules,
+        start=start,
+        not_before=local_now,
+        fixed=fixed,
+    )
+
+
+def _conflict(plan_session: PlanSession, slot: scheduling.Slot, reason: str) -> BookingError:
+    alternatives = next_free_slots(plan_session=plan_session, after=slot.start)
+    return BookingError(
+        f"Session {plan_session.number}: {reason} "
+        + ("Here are the next free slots." if alternatives else "No free slot in the next weeks."),
+        alternatives,
+    )
+
+
+def _lock_resources(slot: scheduling.Slot) -> None:
+    """Serialise bookings of the same provider on databases without exclusion constraints.
+    (On PostgreSQL the constraint is the guard; SQLite already serialises writes.)"""
+    if connection.vendor == "postgresql":
+        return
+    list(ProviderProfile.objects.select_for_update().filter(user_id=slot.provider_id))
+    if slot.room_id:
+        list(Room.objects.select_for_update().filter(pk=slot.room_id))
+
+
+def _check_slot(
+    *, plan_session: PlanSession, slot: scheduling.Slot, exclude: tuple[int, ...] = ()
+) -> None:
+    """Inside an atomic block: BookingError unless the slot is free and right for the session."""
+    duration = int((slot.end - slot.start).total_seconds() // 60)
+    if duration != plan_session.duration_minutes:
+        raise ValidationError(
+            f"Session {plan_session.number} takes {plan_session.duration_minutes} minutes."
+        )
+    _lock_resources(slot)
+    day = slot.start.date()
+    clinic = clinic_snapshot(first_day=day, last_day=day, exclude=exclude)
+    problem = scheduling.slot_is_free(clinic, need=need_for(plan_session.plan.treatment), slot=slot)
+    if problem:
+        raise BookingError(problem)
+
+
+def _save_guarded(appointment: Appointment) -> None:
+    try:
+        with transaction.atomic():
+            appointment.save()
+    except IntegrityError as exc:
+        # Another booking committed first: the same session (unique active appointment per
+        # session) or, on PostgreSQL, the same provider, room or device (exclusion
+        # constraints). The loser learns it here.
+        if "one_active_appointment_per_session" in str(exc):
+            raise BookingError("This session was just booked by someone else.") from exc
+        raise BookingError("That time was just taken by another booking.") from exc
+
+
+# PostgreSQL aborts one of two transactions that wait on each other's exclusion-constraint
+# checks (deadlock) or cannot be serialised; the retry then sees the winner's commit and
+# answers with a clear reason and the next free slots instead of an error page.
+RETRYABLE_PG_CODES = {"40P01", "40001"}
+BOOKING_ATTEMPTS = 3
+
+
+def _retrying(work):
+    """Run `work()` (one whole transaction) again when PostgreSQL chose it as a deadlock or
+    serialisation victim. Inside an enclosing transaction there is nothing to retry."""
+    for attempt in range(BOOKING_ATTEMPTS):
+        try:
+            return work()
+        except OperationalError as exc:
+            code = getattr(exc.__cause__, "pgcode", None)
+            if (
+                code not in RETRYABLE_PG_CODES
+                or connection.in_atomic_block
+                or attempt == BOOKING_ATTEMPTS - 1
+            ):
+                raise
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _place(appointment: Appointment, slot: scheduling.Slot) -> None:
+    appointment.start = to_aware(slot.start)
+    appointment.end = to_aware(slot.end)
+    appointment.provider_id = slot.provider_id
+    appointment.room_id = slot.room_id
+    appointment.device_id = slot.device_id
+
+
+def _book_one(*, plan_session: PlanSession, slot: scheduling.Slot, by) -> Appointment:
+    _check_slot(plan_session=plan_session, slot=slot)
+    appointment = Appointment(plan_session=plan_session, booked_by=by)
+    _place(appointment, slot)
+    appointment.full_clean()
+    _save_guarded(appointment)
+    _log(appointment, AppointmentEvent.BOOKED, f"For {_describe(slot)}.", by)
+    return appointment
+
+
+def _log(appointment: Appointment, kind: str, detail: str, by) -> None:
+    AppointmentEvent.objects.create(appointment=appointment, kind=kind, detail=detail, by=by)
+
+
+def appointment_book(*, plan_session: PlanSession, slot: scheduling.Slot, by) -> Appointment:
+    """Book one session in a given slot."""
+    plan = plan_session.plan
+    problem = plan_booking_problem(plan)
+    if problem:
+        raise ValidationError(problem)
+
+    def work() -> Appointment:
+        with transaction.atomic():
+            # One booking of a plan at a time: a double click or two desks at once.
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()
+            if plan_session.appointments.filter(status__in=HOLDS_SESSION).exists():
+                raise BookingError(f"Session {plan_session.number} is already booked.")
+            appointment = _book_one(plan_session=plan_session, slot=slot, by=by)
+            _check_intervals(plan)
+            return appointment
+
+    try:
+        return _retrying(work)
+    except BookingError as exc:
+        if exc.alternatives or "already booked." in exc.message:
+            raise
+        raise _conflict(plan_session, slot, exc.message) from exc
+
+
+def appointment_book_course(
+    *, plan: Plan, by, slots: dict[int, scheduling.Slot] | None = None, now: datetime | None = None
+) -> list[Appointment]:
+    """Book every unbooked session of the plan: in the given slots (session number -> slot),
+    or as proposed. All or nothing: if one session cannot be booked, none is."""
+    now = now or timezone.now()
+    problem = plan_booking_problem(plan)
+    if problem:
+        raise ValidationError(problem)
+    if slots is None:
+        proposal = course_proposal(plan=plan, now=now)
+        missing = [p for p in proposal.sessions if p.slot is None]
+        if missing:
+            raise BookingError(f"Session {missing[0].number}: {missing[0].problem}")
+        slots = {p.number: p.slot for p in proposal.sessions}
+    sessions = {s.number: s for s in plan.sessions.order_by("number")}
+    state: dict = {"current": None}
+
+    def work() -> list[Appointment]:
+        booked = []
+        with transaction.atomic():
+            Plan.objects.select_for_update().filter(pk=plan.pk).first()
+            taken = set(
+                Appointment.objects.select_for_update()
+                .filter(plan_session__plan=plan, status__in=HOLDS_SESSION)
+                .values_list("plan_session__number", flat=True)
+            )
+            for number, session in sessions.items():
+                if number in taken or number not in slots:
+                    continue
+                state["current"] = session
+                session.plan = plan
+                booked.append(_book_one(plan_session=session, slot=slots[number], by=by))
+            _check_intervals(plan)
+        return booked
+
+    try:
+        return _retrying(work)
+    except BookingError as exc:
+        current = state["current"]
+        if current is None or exc.alternatives:
+            raise
+        raise _conflict(current, slots[current.number], exc.message) from exc
+
+
+def _check_intervals(plan: Plan) -> None:
+    """Refuse a course whose booked sessions are closer than the minimum interval."""
+    rules = rules_for(plan.treatment)
+    days = [
+        (n, to_local(start).date())
+        for n, start in Appointment.objects.filter(
+            plan_session__plan=plan, status__in=HOLDS_SESSION
+        )
+        .order_by("plan_session__number")
+        .values_list("plan_session__number", "start")
+    ]
+    for (_, previous), (number, day) in pairwise(days):
+        if (day - previous).days < rules.min_interval_days:
+            raise ValidationError(
+                f"Session {number} is only {(day - previous).days} days after the previous "
+                f"one; the minimum for {plan.treatment.name} is {rules.min_interval_days} days."
+            )
+
+
+@dataclass
+class Outcome:
+    """What a reschedule or cancel did, for the front desk."""
+
+    appointment: Appointment
+    moved: list[str] = field(default_factory=list)  # later sessions moved, in words
+    attention: list[str] = field(default_factory=list)  # problems left for the front desk
+
+
+def _course_state(plan: Plan) -> list[tuple[Appointment, scheduling.BookedSession]]:
+    out = []
+    for a in (
+        Appointment.objects.filter(plan_session__plan=plan, status__in=HOLDS_SESSION)
+        .select_related("plan_session")
+        .order_by("plan_session__number")
+    ):
+        slot = scheduling.Slot(
+            to_local(a.start), to_local(a.end), a.provider_id, a.room_id, a.device_id
+        )
+        out.append(
+            (
+                a,
+                scheduling.BookedSession(
+                    a.plan_session.number, a.plan_session.duration_minutes, slot
+                ),
+            )
+        )
+    return out
+
+
+def _slot_of(a: Appointment) -> scheduling.Slot:
+    return scheduling.Slot(
+        to_local(a.start), to_local(a.end), a.provider_id, a.room_id, a.device_id
+    )
+
+
+def _describe(slot: scheduling.Slot) -> str:
+    return f"{slot.start:%a %b} {slot.start.day}, {slot.start:%H:%M}"
+
+
+def appointment_reschedule(
+    *, appointment: Appointment, slot: scheduling.Slot, reason: str, by, now: datetime | None = None
+) -> Outcome:
+    """Move a booked session to another slot; later sessions that now break the interval
+    rules move to their first free slot (or are flagged when none is free)."""
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the session moves."})
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise ValidationError("Only a booked session can be moved.")
+    plan = appointment.plan_session.plan
+    treatment = plan.treatment
+    outcome = Outcome(appointment)
+
+    def work() -> None:
+        outcome.moved.clear()
+        outcome.attention.clear()
+        with transaction.atomic():
+            Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
+            appointment.refresh_from_db()
+            _check_slot(plan_session=appointment.plan_session, slot=slot, exclude=(appointment.pk,))
+            old = _slot_of(appointment)
+            _place(appointment, slot)
+            appointment.status_reason = reason
+            appointment.reminder_sent_at = None
+            appointment.full_clean()
+            _save_guarded(appointment)
+            _log(
+                appointment,
+                AppointmentEvent.MOVED,
+                f"From {_describe(old)} to {_describe(slot)}: {reason}",
+                by,
+            )
+            state = _course_state(plan)
+            day_first = min(b.slot.start.date() for _, b in state)
+            day_last = max(b.slot.start.date() for _, b in state) + timedelta(
+                days=rules_for(treatment).max_gap_days * len(state) + 1
+            )
+            clinic = clinic_snapshot(first_day=day_first, last_day=day_last)
+            check = scheduling.recheck_course(
+                clinic,
+                need=need_for(treatment),
+                course=[b for _, b in state],
+                rules=rules_for(treatment),
+                not_before=to_local(now),
+                pinned=frozenset({appointment.plan_session.number}),
+            )
+            by_number = {b.number: a for a, b in state}
+            for move in check.moves:
+                if move.number == appointment.plan_session.number:
+                    if "only" in move.reason:
+                        # Closer than the minimum interval to the previous session: refuse.
+                        raise ValidationError(move.reason)
+                    outcome.attention.append(move.reason)
+                    continue
+                if move.new is None:
+                    outcome.attention.append(move.reason)
+                    continue
+                later = by_number[move.number]
+                _log(
+                    later,
+                    AppointmentEvent.MOVED,
+                    f"From {_describe(move.old)} to {_describe(move.new)}, with session "
+                    f"{appointment.plan_session.number}: {move.reason}",
+                    by,
+                )
+                _place(later, move.new)
+                later.status_reason = (
+                    f"Moved with session {appointment.plan_session.number}: {reason}"
+                )
+                later.reminder_sent_at = None
+                _save_guarded(later)
+                outcome.moved.append(
+                    f"Session {move.number} moved from {_describe(move.old)} to "
+                    f"{_describe(move.new)}. {move.reason}"
+                )
+
+    try:
+        _retrying(work)
+    except BookingError as exc:
+        raise _conflict(appointment.plan_session, slot, exc.message) from exc
+    return outcome
+
+
+def appointment_cancel(
+    *, appointment: Appointment, reason: str, by, now: datetime | None = None
+) -> Outcome:
+    now = now or timezone.now()
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the session is cancelled."})
+    if appointment.status != AppointmentStatus.BOOKED:
+        raise ValidationError("Only a booked session can be cancelled.")
+    with transaction.atomic():
+        appointment.status = AppointmentStatus.CANCELLED
+        appointment.status_reason = reason
+        appointment.save(update_fields=["status", "status_reason", "updated_at"])
+        _log(appointment, AppointmentEvent.CANCELLED, reason, by)
+    outcome = Outcome(appointment)
+    later = [
+        b.number
+        for a, b in _course_state(appointment.plan_session.plan)
+        if b.number > appointment.plan_session.number
+    ]
+    if later:
+        outcome.attention.append(
+            f"Session {appointment.plan_session.number} is free to book again; sessions "
+            f"{', '.join(map(str, later))} stay as booked — check they still suit the patient."
+        )
+    return outcome
+
+
+# --- Session records and progress ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaRecord:
+    area: BodyArea
+    vials: int | None = None
+    lot_numbers: str = ""
+    volume_ml: Decimal | None = None
+    cycles: int | None = None
+    applicators: int | None = None
+    pinch_mm: Decimal | None = None
+    notes: str = ""
+
+
+def session_record(
+    *,
+    appointment: Appointment,
+    status: str,
+    by,
+    intake_reconfirmed: bool,
+    intake_changes: str = "",
+    side_effects: str = "",
+    notes: str = "",
+    weight_kg: Decimal | None = None,
+    areas: list[AreaRecord] = (),
+    now: datetime | None = None,
+) -> Appointment:
+    """Record what happened: done (with what was done per area), no-show or cancelled. The
+    plan moves to in progress / completed by itself."""
+    now = now or timezone.now()
+    if status not in (
+        AppointmentStatus.DONE,
+        AppointmentStatus.NO_SHOW,
+        AppointmentStatus.CANCELLED,
+    ):
+        raise ValidationError({"status": "Choose done, no-show or cancelled."})
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise ValidationError("This session was cancelled; book it again first.")
+    if status == AppointmentStatus.DONE:
+        if appointment.start > now:
+            raise ValidationError("A session cannot be recorded as done before it starts.")
+        if not intake_reconfirmed:
+            raise ValidationError(
+                {"intake_reconfirmed": "Ask the patient whether anything changed since the intake."}
+            )
+    if (
+        status == AppointmentStatus.DONE
+        and appointment.status != AppointmentStatus.DONE
+        and appointment.plan_session.appointments.filter(status__in=HOLDS_SESSION)
+        .exclude(pk=appointment.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            "This session has been booked again since; record the new appointment instead."
+        )
+    if status == AppointmentStatus.CANCELLED and not notes.strip():
+        raise ValidationError({"notes": "Say why the session was cancelled."})
+    with transaction.atomic():
+        corrected = appointment.recorded_at is not None
+        appointment.status = status
+        appointment.intake_reconfirmed = intake_reconfirmed
+        appointment.intake_changes = intake_changes
+        appointment.side_effects = side_effects
+        appointment.notes = notes
+        appointment.weight_kg = weight_kg
+        appointment.recorded_by = by
+        appointment.recorded_at = now
+        if status == AppointmentStatus.CANCELLED:
+            appointment.status_reason = notes
+        appointment.full_clean()
+        appointment.save()
+        appointment.treated_areas.all().delete()
+        if status == AppointmentStatus.DONE:
+            for record in areas:
+                row = TreatedArea(
+                    appointment=appointment,
+                    area=record.area,
+                    vials=record.vials,
+                    lot_numbers=record.lot_numbers.strip(),
+                    volume_ml=record.volume_ml,
+                    cycles=record.cycles,
+                    applicators=record.applicators,
+                    pinch_mm=record.pinch_mm,
+                    notes=record.notes,
+                )
+                row.full_clean()
+                row.save()
+        _log(
+            appointment,
+            AppointmentEvent.RECORDED,
+            ("Record corrected: " if corrected else "Recorded as ")
+            + appointment.get_status_display().lower()
+            + ".",
+            by,
+        )
+        plan_sync_status(plan=appointment.plan_session.plan, by=by)
+    return appointment
+
+
+PHOTO_FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+}
+
+
+def photo_max_bytes() -> int:
+    return getattr(settings, "PROGRESS_PHOTO_MAX_BYTES", 10 * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    data: bytes
+    extension: str
+    content_type: str
+    width: int
+    height: int
+
+
+def clean_photo(upload: UploadedFile) -> CleanPhoto:
+    """A real JPEG/PNG/WebP image, decoded by Pillow (the file's name and declared type are
+    ignored), turned upright and re-encoded without its metadata — a phone photo's EXIF can
+    hold where it was taken. ValidationError for anything else, or too big."""
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    limit = photo_max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            f"The photo is {upload.size / 1_048_576:.1f} MB; the limit is {limit / 1_048_576:.0f} MB."
+        )
+    data = upload.read()
+    upload.seek(0)
+    try:
+        with Image.open(BytesIO(data)) as image:
+            kind = image.format
+            image.verify()
+        if kind not in PHOTO_FORMATS:
+            raise ValidationError("Use a JPEG, PNG or WebP photo.")
+        with Image.open(BytesIO(data)) as image:
+            if image.width * image.height > 60_000_000:
+                raise ValidationError("The photo is too large in pixels.")
+            upright = ImageOps.exif_transpose(image)
+            if kind == "JPEG" and upright.mode not in ("RGB", "L"):
+                upright = upright.convert("RGB")
+            out = BytesIO()
+            # No exif=, no pnginfo=: the copy carries pixels only.
+            upright.save(out, format=kind, **({"quality": 90} if kind != "PNG" else {}))
+            width, height = upright.size
+    except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
+        raise ValidationError(
+            "That file is not a photo we can read (use JPEG, PNG or WebP)."
+        ) from exc
+    extension, content_type = PHOTO_FORMATS[kind]
+    return CleanPhoto(out.getvalue(), extension, content_type, width, height)
+
+
+def photo_add(
+    *, appointment: Appointment, upload: UploadedFile, kind: str, area: BodyArea | None, by
+) -> ProgressPhoto:
+    photo_data = clean_photo(upload)
+    if kind not in (ProgressPhoto.BEFORE, ProgressPhoto.AFTER):
+        raise ValidationError({"kind": "Choose before or after."})
+    with transaction.atomic():
+        photo = ProgressPhoto(
+            appointment=appointment,
+            area=area,
+            kind=kind,
+            extension=photo_data.extension,
+            content_type=photo_data.content_type,
+            width=photo_data.width,
+            height=photo_data.height,
+            uploaded_by=by,
+        )
+        photo.image.save("upload", ContentFile(photo_data.data), save=False)
+        photo.save()
+    return photo
+
+
+# --- Emails --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmailRun:
+    reminders: int
+    aftercare: int
+    failed: int
+
+
+def _claim(pk: int, field_name: str, now: datetime) -> bool:
+    """Mark the appointment as emailed unless another run already did; True if we won."""
+    return bool(
+        Appointment.objects.filter(pk=pk, **{f"{field_name}__isnull": True}).update(
+            **{field_name: now}
+        )
+    )
+
+
+def _send(appointment: Appointment, kind: str, context: dict) -> None:
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    subject = render_to_string(f"appointments/email/{kind}_subject.txt", context)
+    body = render_to_string(f"appointments/email/{kind}.txt", context)
+    send_mail(
+        " ".join(subject.split()),
+        body,
+        None,
+        [appointment.plan_session.plan.patient.email],
+    )
+
+
+def _email_context(appointment: Appointment) -> dict:
+    plan = appointment.plan_session.plan
+    provider = appointment.provider
+    return {
+        "patient": plan.patient,
+        "treatment": plan.treatment.name.split(" (")[0],
+        "number": appointment.plan_session.number,
+        "total": plan.sessions.count(),
+        "start": timezone.localtime(appointment.start),
+        "end": timezone.localtime(appointment.end),
+        "provider": provider.get_full_name() or "",
+        "clinic_name": settings.CLINIC_NAME,
+        "aftercare": plan.treatment.aftercare,
+    }
+
+
+def send_session_emails(*, now: datetime | None = None) -> EmailRun:
+    """Reminders for booked sessions starting within SESSION_REMINDER_HOURS; aftercare for
+    sessions recorded done in the last SESSION_AFTERCARE_DAYS. Patients without an email are
+    skipped (and marked, so they are not looked at again)."""
+    now = now or timezone.now()
+    hours = getattr(settings, "SESSION_REMINDER_HOURS", 24)
+    aftercare_days = getattr(settings, "SESSION_AFTERCARE_DAYS", 2)
+    base = Appointment.objects.select_related(
+        "plan_session__plan__patient", "plan_session__plan__treatment", "provider"
+    )
+    reminders = aftercare = failed = 0
+    due = base.filter(
+        status=AppointmentStatus.BOOKED,
+        reminder_sent_at__isnull=True,
+        start__gt=now,
+        start__lte=now + timedelta(hours=hours),
+    )
+    for appointment in due:
+        if not _claim(appointment.pk, "reminder_sent_at", now):
+            continue
+        if not appointment.plan_session.plan.patient.email:
+            continue
+        try:
+            _send(appointment, "reminder", _email_context(appointment))
+            reminders += 1
+        except Exception:
+            Appointment.objects.filter(pk=appointment.pk).update(reminder_sent_at=None)
+            failed += 1
+    done = base.filter(
+        status=AppointmentStatus.DONE,
+        aftercare_sent_at__isnull=True,
+        end__lte=now,
+        end__gte=now - timedelta(days=aftercare_days),
+    )
+    for appointment in done:
+        if not _claim(appointment.pk, "aftercare_sent_at", now):
+            continue
+        if not appointment.plan_session.plan.patient.email:
+            continue
+        context = _email_context(appointment)
+        following = (
+            Appointment.objects.filter(
+                plan_session__plan=appointment.plan_session.plan,
+                status=AppointmentStatus.BOOKED,
+                start__gt=now,
+            )
+            .order_by("start")
+            .values_list("start", flat=True)
+            .first()
+        )
+        context["next_start"] = timezone.localtime(following) if following else None
+        try:
+            _send(appointment, "aftercare", context)
+            aftercare += 1
+        except Exception:
+            Appointment.objects.filter(pk=appointment.pk).update(aftercare_sent_at=None)
+            failed += 1
+    return EmailRun(reminders, aftercare, failed)

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from consultations.models import AssessmentConditionChange
 from tests.consultations.consultation_factories import TODAY, assessment_for, submit_intake
 from treatments.catalog.models import Condition, Treatment
-from treatments.plans import services
+from treatments.plans import lifecycle, services
 from treatments.plans.models import PlanStatus
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +194,7 @@ def test_accepting_needs_a_signature(assessment, provider):
     present(plan, provider)
     with pytest.raises(ValidationError):
         services.plan_transition(plan=plan, to_status=PlanStatus.ACCEPTED, by=provider)
-    assert not services.plan_can_be_booked(plan)
+    assert not lifecycle.plan_can_be_booked(plan)
 
 
 def test_consent_stores_the_exact_text_and_accepts_the_plan(assessment, provider):
@@ -222,14 +222,14 @@ def test_consent_stores_the_exact_text_and_accepts_the_plan(assessment, provider
         text.body,
         "10.0.0.7",
     )
-    assert services.plan_can_be_booked(plan)
+    assert lifecycle.plan_can_be_booked(plan)
 
 
 def test_an_accepted_plan_without_consent_cannot_be_booked(assessment, provider):
     plan = make_plan(assessment, provider)
     plan.status = PlanStatus.ACCEPTED  # e.g. set by hand in the admin
     plan.save()
-    assert not services.plan_can_be_booked(plan)
+    assert not lifecycle.plan_can_be_booked(plan)
 
 
 def test_supersede_keeps_the_old_plan_readable(assessment, provider):

@@ -42,8 +42,9 @@ from treatments.appointments.selectors import (
 )
 from treatments.catalog.models import BodyArea
 from treatments.engine import slots as scheduling
+from treatments.plans.lifecycle import plan_can_be_booked
 from treatments.plans.models import Plan, PlanSession, PlanStatus
-from treatments.plans.services import plan_can_be_booked, plan_transition
+from treatments.plans.services import plan_transition
 
 ALTERNATIVES = 5  # how many next free slots a conflict offers
 ALTERNATIVES_DAYS = 21

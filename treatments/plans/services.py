@@ -22,6 +22,7 @@ from treatments.catalog.selectors import (
 )
 from treatments.engine import adjustments, planning
 from treatments.engine.pricing import Cost, ExtraDiscount, PricingSettings, format_money
+from treatments.plans import lifecycle
 from treatments.plans.models import (
     ConsentLink,
     ConsentText,
@@ -40,20 +41,6 @@ DOWNTIME_DAYS = {"none": 0, "few_days": 3, "week": 7}
 BUDGETS = {"under_1500": Decimal(1500), "1500_3000": Decimal(3000), "3000_6000": Decimal(6000)}
 QUOTE_VALID_DAYS = 30
 # Which status may follow which; accepting needs a signed consent (`consent_record`).
-TRANSITIONS = {
-    PlanStatus.DRAFT: {PlanStatus.PRESENTED, PlanStatus.CANCELLED},
-    PlanStatus.PRESENTED: {
-        PlanStatus.DRAFT,
-        PlanStatus.ACCEPTED,
-        PlanStatus.DECLINED,
-        PlanStatus.CANCELLED,
-    },
-    PlanStatus.ACCEPTED: {PlanStatus.IN_PROGRESS, PlanStatus.CANCELLED},
-    PlanStatus.IN_PROGRESS: {PlanStatus.COMPLETED, PlanStatus.CANCELLED},
-    PlanStatus.COMPLETED: set(),
-    PlanStatus.DECLINED: set(),
-    PlanStatus.CANCELLED: set(),
-}
 # JSON lists may be empty (no exclusions, no payment plans); the model does not say blank=True.
 JSON_FIELDS = ["option", "excluded", "reasons", "warnings", "payment_plans"]
 SPEC_DECIMALS = ("price_per_unit", "reduction_percent", "min_pinch_mm")
@@ -437,7 +424,7 @@ def plan_transition(*, plan: Plan, to_status: str, by, note: str = "") -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if to_status == PlanStatus.ACCEPTED:
         raise ValidationError("A plan is accepted when the patient signs the consent.")
-    if to_status not in TRANSITIONS[PlanStatus(plan.status)]:
+    if to_status not in lifecycle.TRANSITIONS[PlanStatus(plan.status)]:
         raise ValidationError(
             f"A {plan.get_status_display().lower()} plan cannot become "
             f"{PlanStatus(to_status).label.lower()}."
@@ -483,7 +470,7 @@ def plan_supersede(*, plan: Plan, by, today: date) -> Plan:
         supersedes=plan,
         goal_pinch_mm=Decimal(plan.goal_pinch_mm),
     )
-    if PlanStatus.CANCELLED in TRANSITIONS[PlanStatus(plan.status)]:
+    if PlanStatus.CANCELLED in lifecycle.TRANSITIONS[PlanStatus(plan.status)]:
         plan_transition(
             plan=plan, to_status=PlanStatus.CANCELLED, by=by, note=f"Superseded by plan {new.pk}"
         )
@@ -588,18 +575,6 @@ def consent_link_create(*, plan: Plan, by, days: int = CONSENT_LINK_DAYS):
     link.full_clean()
     link.save()
     return link
-
-
-def plan_can_be_booked(plan: Plan) -> bool:
-    """Whether sessions of this plan may be booked: accepted (or under way) and signed.
-
-    For issue 6's booking; uses a prefetched `consents` when there is one."""
-    if plan.status not in (PlanStatus.ACCEPTED, PlanStatus.IN_PROGRESS):
-        return False
-    cache = getattr(plan, "_prefetched_objects_cache", {})
-    if "consents" in cache:
-        return bool(cache["consents"])
-    return plan.consents.exists()
 
 
 @transaction.atomic

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.permissions import staff_permission_required
 from consultations import selectors as consultation_selectors
-from treatments.plans import services
+from treatments.plans import lifecycle, services
 from treatments.plans.forms import AdjustPlanForm, ConsentForm
 from treatments.plans.models import PlanStatus
 from treatments.plans.pdf import html_to_pdf
@@ -112,7 +112,7 @@ def _render_detail(request, plan, form, status=200):
             "plan": plan,
             "form": form,
             "blocked": blocked,
-            "can_book": services.plan_can_be_booked(plan),
+            "can_book": lifecycle.plan_can_be_booked(plan),
             "area_names": plan.option.get("area_names", {}),
             "consent": next(iter(plan.consents.all()), None),
             "consent_link": consent_link_open(plan=plan),

@@ -74,7 +74,15 @@ def sync_roles(apps=django_apps) -> None:
         group.permissions.set(wanted)
 
 
-def sync_roles_after_migrate(sender, **kwargs) -> None:
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    # While the database is behind the code (a partial or backward `migrate`) the declared
+    # permissions may not exist yet; the roles are synced by the migrate that completes it.
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
     sync_roles()
 
 

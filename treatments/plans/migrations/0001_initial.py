@@ -20,7 +20,14 @@ def move_content_types(apps, schema_editor, *, forward=True):
     ContentType = apps.get_model("contenttypes", "ContentType")
     for old_label, names in MOVED.items():
         src, dst = (old_label, "plans") if forward else ("plans", old_label)
-        ContentType.objects.filter(app_label=src, model__in=names).update(app_label=dst)
+        moving = ContentType.objects.filter(app_label=src, model__in=names)
+        # A row at the destination was made by a post_migrate after an earlier reversal; the
+        # one with the history (permissions, grants, admin log) wins.
+        stale = ContentType.objects.filter(
+            app_label=dst, model__in=moving.values_list("model", flat=True)
+        )
+        stale.delete()
+        moving.update(app_label=dst)
 
 
 def move_back(apps, schema_editor):

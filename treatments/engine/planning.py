@@ -157,6 +157,25 @@ class Closures:
         return day.weekday() not in self.weekdays and day not in self.dates
 
 
+BMI_PLACES = Decimal("0.1")
+
+
+def bmi(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """Body mass index, weight / height² (kg/m²), rounded once to one decimal, half up.
+
+    The one BMI of the codebase: the assessment page shows it and the engine compares it, so
+    what a provider reads is what the rules used. 120.2 kg at 200 cm is 30.05 exactly, hence
+    30.1 (over a limit of 30); rounding half-even or via float would show 30.0 instead.
+    Exact decimal arithmetic throughout; ints are accepted as whole numbers. Raises
+    ValueError for a height that is not positive.
+    """
+    height = Decimal(height_cm)
+    if height <= 0:
+        raise ValueError(f"A BMI needs a positive height, not {height_cm} cm.")
+    metres = height / 100
+    return (Decimal(weight_kg) / (metres * metres)).quantize(BMI_PLACES, rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class PatientFacts:
     age: int
@@ -168,10 +187,8 @@ class PatientFacts:
 
     @property
     def bmi(self) -> Decimal:
-        metres = Decimal(self.height_cm) / 100
-        return (Decimal(self.weight_kg) / (metres * metres)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        """The patient's BMI as `bmi()` gives it: the value every limit is compared with."""
+        return bmi(self.height_cm, self.weight_kg)
 
 
 @dataclass(frozen=True)
@@ -279,13 +296,13 @@ def plan_options(
         raise ValueError("A plan needs at least one area.")
     goal = preferences.goal_pinch_mm or catalog.default_goal_pinch_mm
     earliest = max(start, preferences.start_date or start)
-    bmi = patient.bmi
+    patient_bmi = patient.bmi
 
     drafts: list[_Draft] = []
     excluded: list[ExcludedTreatment] = []
     for spec in catalog.treatments:
         outcome = _consider(
-            spec, patient, bmi, areas, preferences, catalog, closures, goal, earliest
+            spec, patient, patient_bmi, areas, preferences, catalog, closures, goal, earliest
         )
         if isinstance(outcome, ExcludedTreatment):
             excluded.append(outcome)
@@ -312,7 +329,7 @@ def plan_options(
     return PlanResult(
         engine_version=ENGINE_VERSION,
         currency=catalog.currency,
-        bmi=bmi,
+        bmi=patient_bmi,
         goal_pinch_mm=goal,
         options=tuple(options),
         excluded=tuple(excluded),
@@ -432,7 +449,7 @@ class _Draft:
 def _consider(
     spec: TreatmentSpec,
     patient: PatientFacts,
-    bmi: Decimal,
+    patient_bmi: Decimal,
     areas: Sequence[AreaInput],
     preferences: Preferences,
     catalog: Catalog,
@@ -444,15 +461,15 @@ def _consider(
 
     The rules run in the order a provider reasons: can this treatment be given at all
     (exclusions), what should the patient know (warnings), how much per area (area plans),
-    when (visits), and how well it fits (score). `bmi` is the patient's BMI as `bmi()`
-    rounds it; every limit is compared against that one rounded number.
+    when (visits), and how well it fits (score). `patient_bmi` is the patient's BMI as
+    `bmi()` rounds it; every limit is compared against that one rounded number.
     """
-    exclusions = _exclusions(spec, patient, bmi, areas, catalog)
+    exclusions = _exclusions(spec, patient, patient_bmi, areas, catalog)
     if exclusions:
         return ExcludedTreatment(treatment=spec.code, name=spec.name, reasons=tuple(exclusions))
 
     warnings = _condition_sentences(spec, patient, catalog, excluding=False)
-    warnings += _patient_warnings(spec, patient, bmi, areas, catalog)
+    warnings += _patient_warnings(spec, patient, patient_bmi, areas, catalog)
     area_plans, goal_warnings = _area_plans(spec, areas, catalog, goal)
     warnings += goal_warnings
     warnings += _split_visit_warnings(spec, area_plans)
@@ -491,7 +508,7 @@ def _consider(
 def _exclusions(
     spec: TreatmentSpec,
     patient: PatientFacts,
-    bmi: Decimal,
+    patient_bmi: Decimal,
     areas: Sequence[AreaInput],
     catalog: Catalog,
 ) -> list[str]:
@@ -503,7 +520,7 @@ def _exclusions(
     exclusions = [
         *_too_young(patient),
         *_condition_sentences(spec, patient, catalog, excluding=True),
-        *_over_bmi_limit(spec, bmi, areas, catalog),
+        *_over_bmi_limit(spec, patient_bmi, areas, catalog),
         *_too_thin(spec, areas, catalog),
         *_too_many_units(spec, areas, catalog),
     ]
@@ -539,22 +556,22 @@ def _condition_sentences(
 
 
 def _over_bmi_limit(
-    spec: TreatmentSpec, bmi: Decimal, areas: Sequence[AreaInput], catalog: Catalog
+    spec: TreatmentSpec, patient_bmi: Decimal, areas: Sequence[AreaInput], catalog: Catalog
 ) -> list[str]:
     """A BMI above the treatment's limit for an area excludes it (device clearances are for
     BMI 30 or less; the chin may have its own limit).
 
-    `bmi` is the one-decimal BMI from `bmi()`, and it is compared as rounded: a BMI shown as
-    30.0 is at a limit of 30 (allowed), 30.1 is over it. Areas over the same limit share one
-    sentence so the patient reads the number once.
+    `patient_bmi` is the one-decimal BMI from `bmi()`, and it is compared as rounded: a BMI
+    shown as 30.0 is at a limit of 30 (allowed), 30.1 is over it (200 cm, 120.2 kg). Areas
+    over the same limit share one sentence so the patient reads the number once.
     """
     over_limit: dict[Decimal, list[str]] = {}
     for area in areas:
         limit = spec.bmi_limit_for(area.area)
-        if limit is not None and bmi > limit:
+        if limit is not None and patient_bmi > limit:
             over_limit.setdefault(limit, []).append(_lower(catalog.area_name(area.area)))
     return [
-        f"A BMI of {_num(bmi)} is over the limit of {_num(limit)} for {spec.name} "
+        f"A BMI of {_num(patient_bmi)} is over the limit of {_num(limit)} for {spec.name} "
         f"on the {_join(names)}."
         for limit, names in over_limit.items()
     ]
@@ -591,29 +608,30 @@ def _too_many_units(spec: TreatmentSpec, areas: Sequence[AreaInput], catalog: Ca
 def _patient_warnings(
     spec: TreatmentSpec,
     patient: PatientFacts,
-    bmi: Decimal,
+    patient_bmi: Decimal,
     areas: Sequence[AreaInput],
     catalog: Catalog,
 ) -> list[str]:
     """Warnings from the patient's facts and the areas chosen, in the order DOMAIN.md lists
     them: weight loss, stable weight, loose skin, off-label use."""
     return [
-        *_weight_loss_warning(bmi, catalog),
+        *_weight_loss_warning(patient_bmi, catalog),
         *_unstable_weight_warning(patient),
         *_loose_skin_warning(areas),
         *_off_label_warnings(spec, areas, catalog),
     ]
 
 
-def _weight_loss_warning(bmi: Decimal, catalog: Catalog) -> list[str]:
+def _weight_loss_warning(patient_bmi: Decimal, catalog: Catalog) -> list[str]:
     """Above the catalog's BMI threshold, say plainly that this is not weight loss, so no one
     expects a lower weight from a local fat treatment.
 
-    Compared, like the limits, on the one-decimal `bmi` (30.1 warns over 30; 30.0 does not).
+    Compared, like the limits, on the one-decimal `patient_bmi`: 30.1 warns over 30, 30.0
+    does not.
     """
-    if bmi > catalog.weight_loss_warning_bmi:
+    if patient_bmi > catalog.weight_loss_warning_bmi:
         return [
-            f"With a BMI of {_num(bmi)}, know that this treatment reduces fat in one area; "
+            f"With a BMI of {_num(patient_bmi)}, know that this treatment reduces fat in one area; "
             "it is not a weight-loss treatment."
         ]
     return []

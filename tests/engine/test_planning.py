@@ -32,8 +32,6 @@ from treatments.engine.planning import (
     PlanResult,
     Preferences,
     bmi,
-    check_area_plans,
-    check_session_dates,
     course_cost,
     plan_options,
     schedule_course,
@@ -766,49 +764,4 @@ def test_one_bmi_reason_names_every_area_over_the_same_limit():
     assert excluded(result)[CRYO] == (
         "A BMI of 33.1 is over the limit of 30 for Cryolipolysis (fat freezing) on the upper "
         "back, flanks and abdomen.",
-    )
-
-
-@pytest.mark.parametrize(
-    ("sessions", "units", "problem"),
-    [
-        (2, 2, None),
-        (
-            4,
-            2,
-            "Cryolipolysis (fat freezing) takes 1 to 3 sessions; 4 were planned for the upper back.",
-        ),
-        (0, 2, "takes 1 to 3 sessions; 0 were planned"),
-        (1, 0, "The upper back needs at least 1 cycle."),
-        (1, 9, "cannot take 9 cycles in a session; one visit allows 8."),
-    ],
-)
-def test_check_area_plans(sessions, units, problem):
-    spec = next(t for t in CATALOG.treatments if t.code == CRYO)
-    plans = [AreaPlan(area="upper_back", units=units, sessions=sessions, expected_pinch_mm=D(0))]
-    problems = check_area_plans(spec=spec, area_plans=plans)
-    if problem is None:
-        assert problems == []
-    else:
-        assert any(problem in p for p in problems), problems
-
-
-def test_check_session_dates():
-    spec = next(t for t in CATALOG.treatments if t.code == INJECTION)
-    o = option(plan(), INJECTION)
-    assert check_session_dates(spec=spec, sessions=o.sessions, closures=Closures()) == []
-    first, second = o.sessions
-    moved = [first, replace(second, date=first.date + timedelta(days=27))]
-    always_open = Closures(weekdays=frozenset())
-    assert check_session_dates(spec=spec, sessions=moved, closures=always_open) == [
-        "Session 2 is 27 days after the last one on the upper back; Fat-dissolving injections "
-        "(deoxycholic acid) needs at least 28 days."
-    ]
-    sunday = [first, replace(second, date=date(2027, 2, 7))]
-    assert check_session_dates(spec=spec, sessions=sunday, closures=Closures()) == [
-        "Session 2 falls on Sunday 2027-02-07, when the clinic is closed."
-    ]
-    backwards = [replace(first, date=date(2027, 3, 1)), replace(second, date=MONDAY)]
-    assert "Session 2 must come after session 1." in check_session_dates(
-        spec=spec, sessions=backwards, closures=Closures()
     )

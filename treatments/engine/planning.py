@@ -953,56 +953,6 @@ def course_cost(
     )
 
 
-def check_area_plans(*, spec: TreatmentSpec, area_plans: Sequence[AreaPlan]) -> list[str]:
-    """Problems with an adjusted course (sessions and units per area), as sentences; empty
-    when it is within the treatment's limits."""
-    problems = []
-    if not area_plans:
-        problems.append("A plan needs at least one area.")
-    for p in area_plans:
-        if not spec.min_sessions <= p.sessions <= spec.max_sessions:
-            problems.append(
-                f"{spec.name} takes {spec.min_sessions} to {spec.max_sessions} sessions; "
-                f"{p.sessions} were planned for the {p.area.replace('_', ' ')}."
-            )
-        if p.units < 1:
-            problems.append(f"The {p.area.replace('_', ' ')} needs at least 1 {spec.unit}.")
-        elif p.units > spec.units_per_visit():
-            problems.append(
-                f"The {p.area.replace('_', ' ')} cannot take {p.units} {spec.unit_plural} in a "
-                f"session; one visit allows {spec.units_per_visit()}."
-            )
-    return problems
-
-
-def check_session_dates(
-    *, spec: TreatmentSpec, sessions: Sequence[PlannedSession], closures: Closures
-) -> list[str]:
-    """Problems with (possibly moved) session dates, as sentences: a closed day, sessions out
-    of order, or two sessions of one area closer than the treatment's minimum interval."""
-    problems = []
-    last_seen: dict[str, date] = {}
-    previous: date | None = None
-    for s in sessions:
-        if not closures.is_open(s.date):
-            problems.append(
-                f"Session {s.number} falls on {s.date:%A %Y-%m-%d}, when the clinic is closed."
-            )
-        if previous is not None and s.date <= previous:
-            problems.append(f"Session {s.number} must come after session {s.number - 1}.")
-        for a in s.areas:
-            before = last_seen.get(a.area)
-            if before is not None and (s.date - before).days < spec.min_interval_days:
-                problems.append(
-                    f"Session {s.number} is {(s.date - before).days} days after the last one on the "
-                    f"{a.area.replace('_', ' ')}; {spec.name} needs at least "
-                    f"{spec.min_interval_days} days."
-                )
-            last_seen[a.area] = s.date
-        previous = s.date
-    return problems
-
-
 def area_factors(area: AreaInput) -> frozenset[str]:
     """The suitability factors an area shows (DOMAIN.md "Ranking")."""
     factors = {f"{area.size}_area"}

@@ -1,6 +1,7 @@
 """treatments.engine.adjustments: a provider's changes checked against the catalog; no database."""
 
 import itertools
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal as D
 
@@ -15,9 +16,16 @@ from treatments.engine.adjustments import (
     check_units,
     reschedule,
 )
-from treatments.engine.planning import Closures
+from treatments.engine.planning import (
+    AreaInput,
+    Closures,
+    PatientFacts,
+    Preferences,
+    plan_options,
+)
 
-SPECS = {spec.code: spec for spec in default_catalog().treatments}
+CATALOG = default_catalog()
+SPECS = {spec.code: spec for spec in CATALOG.treatments}
 MONDAY = date(2027, 1, 4)
 SUNDAYS_CLOSED = Closures()
 
@@ -171,11 +179,62 @@ def test_areas_split_across_visits_only_need_to_fit_their_own_visit():
 
 
 @pytest.mark.parametrize("gap", [1, 20, 27, 28, 30, 41, 42, 60])
-def test_date_checks_agree_with_the_engine(gap):
-    from treatments.engine.planning import check_session_dates
-
+def test_a_date_is_refused_exactly_when_too_close_or_closed(gap):
     for code in (INJECTION, CRYO):
-        plan = sessions(code, MONDAY, MONDAY + timedelta(days=gap))
-        ours = check_dates(plan, spec=SPECS[code], closures=SUNDAYS_CLOSED)
-        engine = check_session_dates(spec=SPECS[code], sessions=plan, closures=SUNDAYS_CLOSED)
-        assert bool(ours) == bool(engine), (code, gap, ours, engine)
+        second = MONDAY + timedelta(days=gap)
+        plan = sessions(code, MONDAY, second)
+        errors = check_dates(plan, spec=SPECS[code], closures=SUNDAYS_CLOSED)
+        expected = gap < SPECS[code].min_interval_days or not SUNDAYS_CLOSED.is_open(second)
+        assert bool(errors) == expected, (code, gap, errors)
+
+
+# --- An engine plan, then a provider's changes to it -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("count", "units", "problem"),
+    [
+        (2, 2, None),
+        (4, 2, "Cryolipolysis (fat freezing) is given in 1 to 3 sessions; you asked for 4."),
+        (0, 2, "is given in 1 to 3 sessions; you asked for 0."),
+        (1, 0, "Give at least 1 cycle for the upper back."),
+        (1, 9, "9 cycles for the upper back is more than the 8 one session of"),
+    ],
+)
+def test_course_limits_for_sessions_and_units(count, units, problem):
+    spec = SPECS[CRYO]
+    errors = {
+        **check_session_count(count, spec),
+        **check_units({"upper_back": units}, spec=spec, area_names=AREA_NAMES),
+    }
+    problems = [message for messages in errors.values() for message in messages]
+    if problem is None:
+        assert problems == []
+    else:
+        assert any(problem in p for p in problems), problems
+
+
+def test_the_engine_plan_passes_and_moved_dates_are_checked():
+    spec = SPECS[INJECTION]
+    result = plan_options(
+        patient=PatientFacts(age=41, sex="female", height_cm=D(165), weight_kg=D(65)),
+        areas=[AreaInput(area="upper_back", pinch_mm=D(30), size="medium")],
+        preferences=Preferences(),
+        catalog=CATALOG,
+        closures=SUNDAYS_CLOSED,
+        start=MONDAY,
+    )
+    engine_plan = next(o for o in result.options if o.treatment == INJECTION).sessions
+    assert check_dates(engine_plan, spec=spec, closures=SUNDAYS_CLOSED) == {}
+    first, second = engine_plan
+    moved = [first, replace(second, date=first.date + timedelta(days=27))]
+    (message,) = check_dates(moved, spec=spec, closures=Closures(weekdays=frozenset()))["date_2"]
+    assert "27 days after session 1" in message
+    assert "Fat-dissolving injections (deoxycholic acid) needs at least 28 days" in message
+    sunday = [first, replace(second, date=date(2027, 2, 7))]
+    assert check_dates(sunday, spec=spec, closures=SUNDAYS_CLOSED) == {
+        "date_2": ["The clinic is closed on Sun Feb 7, 2027; choose another day for session 2."]
+    }
+    backwards = [replace(first, date=date(2027, 3, 1)), replace(second, date=MONDAY)]
+    errors = check_dates(backwards, spec=spec, closures=SUNDAYS_CLOSED)
+    assert "Session 2 must come after the one before it." in errors["date_2"]

@@ -31,8 +31,7 @@ from treatments.engine.planning import (
     PatientFacts,
     PlanResult,
     Preferences,
-    check_area_plans,
-    check_session_dates,
+    bmi,
     course_cost,
     plan_options,
     schedule_course,
@@ -179,6 +178,66 @@ def test_under_18_excludes_everything(age, all_excluded):
     if all_excluded:
         assert result.options == ()
         assert "adults (18 or older)" in excluded(result)[CRYO][0]
+
+
+@pytest.mark.parametrize(
+    ("height_cm", "weight_kg", "expected"),
+    [
+        (D(165), D(65), D("23.9")),  # 23.875
+        (D(200), D("120.2"), D("30.1")),  # exactly 30.05: half up, not half even (30.0)
+        (D(200), D(121), D("30.3")),  # exactly 30.25: half even would give 30.2
+        (D(200), D("120.6"), D("30.2")),  # exactly 30.15
+        (D(200), D(120), D("30.0")),  # one decimal shown even when it is 0
+        (D("81.7"), D(20), D("30.0")),  # 29.96...
+        (D(165), D("81.7"), D("30.0")),  # 30.009...: at the limit of 30, not over it
+        (D(165), D(82), D("30.1")),  # 30.119...
+        (D("180.5"), D("72.4"), D("22.2")),  # 22.221...
+        (D(100), D("20.05"), D("20.1")),  # exactly 20.05
+        (200, 100, D("25.0")),  # whole numbers as ints
+    ],
+)
+def test_bmi_is_rounded_once_to_one_decimal_half_up(height_cm, weight_kg, expected):
+    value = bmi(height_cm, weight_kg)
+    assert value == expected
+    assert str(value) == str(expected)  # what a page shows
+
+
+@pytest.mark.parametrize("height_cm", [D(0), D(-170)])
+def test_bmi_needs_a_positive_height(height_cm):
+    with pytest.raises(ValueError, match="positive height"):
+        bmi(height_cm, D(70))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    height_cm=st.decimals(min_value=50, max_value=250, places=1),
+    weight_kg=st.decimals(min_value=20, max_value=400, places=1),
+)
+def test_bmi_is_within_half_a_tenth_and_the_patient_and_engine_use_it(height_cm, weight_kg):
+    value = bmi(height_cm, weight_kg)
+    exact = weight_kg / (height_cm / 100) ** 2
+    assert value.as_tuple().exponent == -1
+    assert abs(value - exact) <= D("0.05")
+    facts = patient(height_cm=height_cm, weight_kg=weight_kg)
+    assert facts.bmi == value
+    assert plan(facts=facts).bmi == value
+
+
+@pytest.mark.parametrize(
+    ("weight", "shown", "over_30"),
+    [(D("120.2"), "30.1", True), (D(120), "30", False)],
+)
+def test_limits_and_warnings_compare_the_rounded_bmi(weight, shown, over_30):
+    # 200 cm, 120.2 kg: the page and the engine both say 30.1, and 30.1 is over 30.
+    result = plan(facts=patient(height_cm=D(200), weight_kg=weight))
+    assert result.bmi == bmi(D(200), weight)
+    if over_30:
+        assert set(excluded(result)) == {CRYO, LASER}
+        assert excluded(result)[CRYO][0].startswith(f"A BMI of {shown} is over the limit of 30")
+    else:
+        assert excluded(result) == {}
+    warned = any("not a weight-loss treatment" in w for w in option(result, INJECTION).warnings)
+    assert warned is over_30
 
 
 @pytest.mark.parametrize(
@@ -705,49 +764,4 @@ def test_one_bmi_reason_names_every_area_over_the_same_limit():
     assert excluded(result)[CRYO] == (
         "A BMI of 33.1 is over the limit of 30 for Cryolipolysis (fat freezing) on the upper "
         "back, flanks and abdomen.",
-    )
-
-
-@pytest.mark.parametrize(
-    ("sessions", "units", "problem"),
-    [
-        (2, 2, None),
-        (
-            4,
-            2,
-            "Cryolipolysis (fat freezing) takes 1 to 3 sessions; 4 were planned for the upper back.",
-        ),
-        (0, 2, "takes 1 to 3 sessions; 0 were planned"),
-        (1, 0, "The upper back needs at least 1 cycle."),
-        (1, 9, "cannot take 9 cycles in a session; one visit allows 8."),
-    ],
-)
-def test_check_area_plans(sessions, units, problem):
-    spec = next(t for t in CATALOG.treatments if t.code == CRYO)
-    plans = [AreaPlan(area="upper_back", units=units, sessions=sessions, expected_pinch_mm=D(0))]
-    problems = check_area_plans(spec=spec, area_plans=plans)
-    if problem is None:
-        assert problems == []
-    else:
-        assert any(problem in p for p in problems), problems
-
-
-def test_check_session_dates():
-    spec = next(t for t in CATALOG.treatments if t.code == INJECTION)
-    o = option(plan(), INJECTION)
-    assert check_session_dates(spec=spec, sessions=o.sessions, closures=Closures()) == []
-    first, second = o.sessions
-    moved = [first, replace(second, date=first.date + timedelta(days=27))]
-    always_open = Closures(weekdays=frozenset())
-    assert check_session_dates(spec=spec, sessions=moved, closures=always_open) == [
-        "Session 2 is 27 days after the last one on the upper back; Fat-dissolving injections "
-        "(deoxycholic acid) needs at least 28 days."
-    ]
-    sunday = [first, replace(second, date=date(2027, 2, 7))]
-    assert check_session_dates(spec=spec, sessions=sunday, closures=Closures()) == [
-        "Session 2 falls on Sunday 2027-02-07, when the clinic is closed."
-    ]
-    backwards = [replace(first, date=date(2027, 3, 1)), replace(second, date=MONDAY)]
-    assert "Session 2 must come after session 1." in check_session_dates(
-        spec=spec, sessions=backwards, closures=Closures()
     )

@@ -11,8 +11,9 @@ messages keyed by the adjust form's field names, so a view can put each one next
 - ``extra_discount`` / ``extra_discount_reason``: a reason for any discount, never negative,
   never more than what is left after the course discount.
 
-The cost of an adjusted plan is computed by the engine's `course_cost` (`price_course`); the
-engine's `check_area_plans`/`check_session_dates` give the same verdicts as sentences.
+These are the course rules' only home: the plan services call them, and the engine's
+`schedule_course` produces plans that pass them. The cost of an adjusted plan is computed by
+the engine's `course_cost` (`price_course`).
 """
 
 from __future__ import annotations

@@ -157,6 +157,25 @@ class Closures:
         return day.weekday() not in self.weekdays and day not in self.dates
 
 
+BMI_PLACES = Decimal("0.1")
+
+
+def bmi(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """Body mass index, weight / height² (kg/m²), rounded once to one decimal, half up.
+
+    The one BMI of the codebase: the assessment page shows it and the engine compares it, so
+    what a provider reads is what the rules used. 120.2 kg at 200 cm is 30.05 exactly, hence
+    30.1 (over a limit of 30); rounding half-even or via float would show 30.0 instead.
+    Exact decimal arithmetic throughout; ints are accepted as whole numbers. Raises
+    ValueError for a height that is not positive.
+    """
+    height = Decimal(height_cm)
+    if height <= 0:
+        raise ValueError(f"A BMI needs a positive height, not {height_cm} cm.")
+    metres = height / 100
+    return (Decimal(weight_kg) / (metres * metres)).quantize(BMI_PLACES, rounding=ROUND_HALF_UP)
+
+
 @dataclass(frozen=True)
 class PatientFacts:
     age: int
@@ -168,10 +187,8 @@ class PatientFacts:
 
     @property
     def bmi(self) -> Decimal:
-        metres = Decimal(self.height_cm) / 100
-        return (Decimal(self.weight_kg) / (metres * metres)).quantize(
-            Decimal("0.1"), rounding=ROUND_HALF_UP
-        )
+        """The patient's BMI as `bmi()` gives it: the value every limit is compared with."""
+        return bmi(self.height_cm, self.weight_kg)
 
 
 @dataclass(frozen=True)
@@ -279,13 +296,13 @@ def plan_options(
         raise ValueError("A plan needs at least one area.")
     goal = preferences.goal_pinch_mm or catalog.default_goal_pinch_mm
     earliest = max(start, preferences.start_date or start)
-    bmi = patient.bmi
+    patient_bmi = patient.bmi
 
     drafts: list[_Draft] = []
     excluded: list[ExcludedTreatment] = []
     for spec in catalog.treatments:
         outcome = _consider(
-            spec, patient, bmi, areas, preferences, catalog, closures, goal, earliest
+            spec, patient, patient_bmi, areas, preferences, catalog, closures, goal, earliest
         )
         if isinstance(outcome, ExcludedTreatment):
             excluded.append(outcome)
@@ -312,7 +329,7 @@ def plan_options(
     return PlanResult(
         engine_version=ENGINE_VERSION,
         currency=catalog.currency,
-        bmi=bmi,
+        bmi=patient_bmi,
         goal_pinch_mm=goal,
         options=tuple(options),
         excluded=tuple(excluded),
@@ -432,7 +449,7 @@ class _Draft:
 def _consider(
     spec: TreatmentSpec,
     patient: PatientFacts,
-    bmi: Decimal,
+    patient_bmi: Decimal,
     areas: Sequence[AreaInput],
     preferences: Preferences,
     catalog: Catalog,
@@ -440,175 +457,36 @@ def _consider(
     goal: Decimal,
     earliest: date,
 ) -> _Draft | ExcludedTreatment:
-    exclusions: list[str] = []
-    warnings: list[str] = []
+    """One treatment for this patient: excluded with every reason, or a scored draft.
 
-    if patient.age < ADULT_AGE:
-        exclusions.append(
-            f"The patient is {patient.age}: these treatments are for adults (18 or older) only."
-        )
-    for rule in catalog.condition_rules:
-        if rule.treatment == spec.code and rule.condition in patient.conditions:
-            (exclusions if rule.action == EXCLUDE else warnings).append(rule.sentence)
-    over_limit: dict[Decimal, list[str]] = {}
-    for area in areas:
-        limit = spec.bmi_limit_for(area.area)
-        if limit is not None and bmi > limit:
-            over_limit.setdefault(limit, []).append(_lower(catalog.area_name(area.area)))
-    for limit, names in over_limit.items():
-        exclusions.append(
-            f"A BMI of {_num(bmi)} is over the limit of {_num(limit)} for {spec.name} "
-            f"on the {_join(names)}."
-        )
-    for area in areas:
-        if area.pinch_mm < spec.min_pinch_mm:
-            exclusions.append(
-                f"The fat layer on the {_lower(catalog.area_name(area.area))} "
-                f"({_num(area.pinch_mm)} mm pinch) is thinner than the {_num(spec.min_pinch_mm)} mm "
-                f"{spec.name} needs."
-            )
-    for area in areas:
-        units = spec.units_for(area.size)
-        if units > spec.units_per_visit():
-            exclusions.append(
-                f"The {_lower(catalog.area_name(area.area))} needs {units} "
-                f"{spec.unit_label(units)} in a session, more than the {spec.units_per_visit()} "
-                f"one visit allows."
-            )
-    _dedupe(exclusions)
+    The rules run in the order a provider reasons: can this treatment be given at all
+    (exclusions), what should the patient know (warnings), how much per area (area plans),
+    when (visits), and how well it fits (score). `patient_bmi` is the patient's BMI as
+    `bmi()` rounds it; every limit is compared against that one rounded number.
+    """
+    exclusions = _exclusions(spec, patient, patient_bmi, areas, catalog)
     if exclusions:
         return ExcludedTreatment(treatment=spec.code, name=spec.name, reasons=tuple(exclusions))
 
-    # Patient-wide warnings.
-    if bmi > catalog.weight_loss_warning_bmi:
-        warnings.append(
-            f"With a BMI of {_num(bmi)}, know that this treatment reduces fat in one area; "
-            "it is not a weight-loss treatment."
-        )
-    if not patient.weight_stable:
-        warnings.append(
-            "Your weight has not been stable for the last 6 months: results last only if your "
-            "weight stays stable."
-        )
-    if any(a.skin_laxity == "severe" for a in areas):
-        warnings.append(
-            "Your skin is very loose: removing fat will not tighten it, and a surgeon's opinion "
-            "may serve you better."
-        )
-    for area in areas:
-        if spec.cleared_areas and area.area not in spec.cleared_areas:
-            note = f" {spec.regulatory_note}" if spec.regulatory_note else ""
-            warnings.append(
-                f"Off-label use: {spec.name} is not approved for the "
-                f"{_lower(catalog.area_name(area.area))}.{note}"
-            )
-
-    # Sessions per area.
-    area_plans: list[AreaPlan] = []
-    for area in areas:
-        name = _lower(catalog.area_name(area.area))
-        n, reached = sessions_needed(
-            pinch_mm=area.pinch_mm,
-            goal_mm=goal,
-            reduction_percent=spec.reduction_percent,
-            min_sessions=spec.min_sessions,
-            max_sessions=spec.max_sessions,
-        )
-        if area.pinch_mm <= goal:
-            warnings.append(
-                f"The {name} ({_num(area.pinch_mm)} mm pinch) is already at or below the "
-                f"{_num(goal)} mm goal, so there is little to remove; the plan keeps to the "
-                f"fewest sessions ({n})."
-            )
-        elif not reached:
-            warnings.append(
-                f"Even {_count(n, 'session')} of {spec.name} are not expected to bring the "
-                f"{name} from {_num(area.pinch_mm)} mm to the {_num(goal)} mm goal "
-                f"(about {_num(expected_pinch(area.pinch_mm, spec.reduction_percent, n))} mm)."
-            )
-        area_plans.append(
-            AreaPlan(
-                area=area.area,
-                units=spec.units_for(area.size),
-                sessions=n,
-                expected_pinch_mm=expected_pinch(area.pinch_mm, spec.reduction_percent, n),
-            )
-        )
-
-    # Visits: areas packed into groups that fit one visit; each course round visits every
-    # group with an area still needing a session.
-    groups = _pack(area_plans, spec.units_per_visit())
-    if len(groups) > 1:
-        warnings.append(
-            f"All areas together need more {spec.unit_plural} than one visit allows "
-            f"({spec.units_per_visit()}), so each round is split across {len(groups)} visits."
-        )
-    try:
-        sessions = schedule_course(
-            spec=spec, area_plans=area_plans, start=earliest, closures=closures
-        )
-        if sessions is not None:
-            results_from = sessions[0].date + timedelta(weeks=spec.first_results_weeks)
-            final_results_by = sessions[-1].date + timedelta(weeks=spec.final_results_weeks)
-    except OverflowError:  # a start date at the end of the calendar
-        sessions = None
-    if sessions is None:
+    warnings = _condition_sentences(spec, patient, catalog, excluding=False)
+    warnings += _patient_warnings(spec, patient, patient_bmi, areas, catalog)
+    area_plans, goal_warnings = _area_plans(spec, areas, catalog, goal)
+    warnings += goal_warnings
+    warnings += _split_visit_warnings(spec, area_plans)
+    course = _dated_course(spec, area_plans, earliest, closures)
+    if course is None:
         return ExcludedTreatment(
             treatment=spec.code,
             name=spec.name,
             reasons=("The clinic has no open day on which these sessions could be booked.",),
         )
-    if any(s.treatments_in_visit > 1 for s in sessions):
-        warnings.append(
-            f"More than {spec.max_units_per_round} {spec.unit_plural} at once need a second "
-            "treatment in the same visit, so those visits take longer."
-        )
+    sessions, results_from, final_results_by = course
+    warnings += _second_treatment_warnings(spec, sessions)
     cost = course_cost(
         spec=spec, area_plans=area_plans, session_count=len(sessions), catalog=catalog
     )
-
-    # Score: suitability first, then fit to preferences.
-    score = 0
-    reasons: list[str] = []
-    for rule in catalog.suitability_rules:
-        if rule.treatment != spec.code or rule.points == 0:
-            continue
-        matching = [a for a in areas if rule.factor in area_factors(a)]
-        if matching:
-            score += rule.points
-            names = ", ".join(_lower(catalog.area_name(a.area)) for a in matching)
-            reasons.append(f"{rule.reason} ({names}; {_points(rule.points)}).")
-    if (
-        preferences.max_downtime_days is not None
-        and spec.downtime_days > preferences.max_downtime_days
-    ):
-        score -= DOWNTIME_PENALTY
-        note = f" of {spec.downtime_note}" if spec.downtime_note else ""
-        text = (
-            f"About {_count(spec.downtime_days, 'day')}{note} after each session, more than the "
-            f"{_count(preferences.max_downtime_days, 'day')} you can allow"
-        )
-        warnings.append(text + ".")
-        reasons.append(f"{text} ({_points(-DOWNTIME_PENALTY)}).")
-    if preferences.budget is not None and cost.total > preferences.budget:
-        score -= BUDGET_PENALTY
-        plans = cost.payment_plans
-        offer = ""
-        if plans:
-            longest = max(plans, key=lambda p: p.months)
-            months = ", ".join(str(p.months) for p in plans)
-            offer = (
-                f" After a deposit of {format_money(cost.deposit, catalog.currency)}, it can be "
-                f"paid in {months} monthly instalments (from "
-                f"{format_money(longest.monthly, catalog.currency)} a month, 0% interest)."
-            )
-        warnings.append(
-            f"The total of {format_money(cost.total, catalog.currency)} is over your budget of "
-            f"{format_money(preferences.budget, catalog.currency)}.{offer}"
-        )
-        reasons.append(f"Over your budget ({_points(-BUDGET_PENALTY)}).")
-    if not reasons:
-        reasons.append("No particular advantage or drawback for these areas (0 points).")
+    score, reasons, fit_warnings = _score(spec, areas, preferences, catalog, cost)
+    warnings += fit_warnings
 
     _dedupe(warnings)
     return _Draft(
@@ -621,6 +499,373 @@ def _consider(
         cost=cost,
         results_from=results_from,
         final_results_by=final_results_by,
+    )
+
+
+# --- Exclusions: reasons a treatment cannot be offered at all ------------------------------
+
+
+def _exclusions(
+    spec: TreatmentSpec,
+    patient: PatientFacts,
+    patient_bmi: Decimal,
+    areas: Sequence[AreaInput],
+    catalog: Catalog,
+) -> list[str]:
+    """Every reason to exclude `spec`, each once, patient-wide reasons before area ones.
+
+    All of them are collected (not just the first) so the patient and provider see at once
+    everything that stands in the way.
+    """
+    exclusions = [
+        *_too_young(patient),
+        *_condition_sentences(spec, patient, catalog, excluding=True),
+        *_over_bmi_limit(spec, patient_bmi, areas, catalog),
+        *_too_thin(spec, areas, catalog),
+        *_too_many_units(spec, areas, catalog),
+    ]
+    _dedupe(exclusions)
+    return exclusions
+
+
+def _too_young(patient: PatientFacts) -> list[str]:
+    """Minors are never treated: every treatment here is for adults only (DOMAIN.md)."""
+    if patient.age < ADULT_AGE:
+        return [
+            f"The patient is {patient.age}: these treatments are for adults (18 or older) only."
+        ]
+    return []
+
+
+def _condition_sentences(
+    spec: TreatmentSpec, patient: PatientFacts, catalog: Catalog, *, excluding: bool
+) -> list[str]:
+    """The catalog's sentences for the patient's conditions on `spec`: the excluding rules'
+    when `excluding`, else the rest (warnings).
+
+    The clinic decides in the catalog which condition excludes or warns; the engine only
+    reads the rules, in catalog order, so the same condition reads the same everywhere.
+    """
+    return [
+        rule.sentence
+        for rule in catalog.condition_rules
+        if rule.treatment == spec.code
+        and rule.condition in patient.conditions
+        and (rule.action == EXCLUDE) is excluding
+    ]
+
+
+def _over_bmi_limit(
+    spec: TreatmentSpec, patient_bmi: Decimal, areas: Sequence[AreaInput], catalog: Catalog
+) -> list[str]:
+    """A BMI above the treatment's limit for an area excludes it (device clearances are for
+    BMI 30 or less; the chin may have its own limit).
+
+    `patient_bmi` is the one-decimal BMI from `bmi()`, and it is compared as rounded: a BMI
+    shown as 30.0 is at a limit of 30 (allowed), 30.1 is over it (200 cm, 120.2 kg). Areas
+    over the same limit share one sentence so the patient reads the number once.
+    """
+    over_limit: dict[Decimal, list[str]] = {}
+    for area in areas:
+        limit = spec.bmi_limit_for(area.area)
+        if limit is not None and patient_bmi > limit:
+            over_limit.setdefault(limit, []).append(_lower(catalog.area_name(area.area)))
+    return [
+        f"A BMI of {_num(patient_bmi)} is over the limit of {_num(limit)} for {spec.name} "
+        f"on the {_join(names)}."
+        for limit, names in over_limit.items()
+    ]
+
+
+def _too_thin(spec: TreatmentSpec, areas: Sequence[AreaInput], catalog: Catalog) -> list[str]:
+    """A fat layer thinner than the treatment's minimum pinch cannot be treated safely (an
+    applicator must draw up a fold; the laser spares the top centimetre or two)."""
+    return [
+        f"The fat layer on the {_lower(catalog.area_name(area.area))} "
+        f"({_num(area.pinch_mm)} mm pinch) is thinner than the {_num(spec.min_pinch_mm)} mm "
+        f"{spec.name} needs."
+        for area in areas
+        if area.pinch_mm < spec.min_pinch_mm
+    ]
+
+
+def _too_many_units(spec: TreatmentSpec, areas: Sequence[AreaInput], catalog: Catalog) -> list[str]:
+    """An area that needs more units than one visit allows cannot be treated at all: areas
+    can be split across visits, but a single area cannot."""
+    per_visit = spec.units_per_visit()
+    return [
+        f"The {_lower(catalog.area_name(area.area))} needs {units} "
+        f"{spec.unit_label(units)} in a session, more than the {per_visit} "
+        f"one visit allows."
+        for area in areas
+        if (units := spec.units_for(area.size)) > per_visit
+    ]
+
+
+# --- Warnings: what the patient should know about an eligible treatment --------------------
+
+
+def _patient_warnings(
+    spec: TreatmentSpec,
+    patient: PatientFacts,
+    patient_bmi: Decimal,
+    areas: Sequence[AreaInput],
+    catalog: Catalog,
+) -> list[str]:
+    """Warnings from the patient's facts and the areas chosen, in the order DOMAIN.md lists
+    them: weight loss, stable weight, loose skin, off-label use."""
+    return [
+        *_weight_loss_warning(patient_bmi, catalog),
+        *_unstable_weight_warning(patient),
+        *_loose_skin_warning(areas),
+        *_off_label_warnings(spec, areas, catalog),
+    ]
+
+
+def _weight_loss_warning(patient_bmi: Decimal, catalog: Catalog) -> list[str]:
+    """Above the catalog's BMI threshold, say plainly that this is not weight loss, so no one
+    expects a lower weight from a local fat treatment.
+
+    Compared, like the limits, on the one-decimal `patient_bmi`: 30.1 warns over 30, 30.0
+    does not.
+    """
+    if patient_bmi > catalog.weight_loss_warning_bmi:
+        return [
+            f"With a BMI of {_num(patient_bmi)}, know that this treatment reduces fat in one area; "
+            "it is not a weight-loss treatment."
+        ]
+    return []
+
+
+def _unstable_weight_warning(patient: PatientFacts) -> list[str]:
+    """Fat cells that remain grow again with weight gain: results last only at a stable
+    weight."""
+    if not patient.weight_stable:
+        return [
+            "Your weight has not been stable for the last 6 months: results last only if "
+            "your weight stays stable."
+        ]
+    return []
+
+
+def _loose_skin_warning(areas: Sequence[AreaInput]) -> list[str]:
+    """Removing fat under very loose skin does not tighten it; marked laxity limits every
+    non-surgical option, so every treatment says so (ranking still favours the laser)."""
+    if any(a.skin_laxity == "severe" for a in areas):
+        return [
+            "Your skin is very loose: removing fat will not tighten it, and a surgeon's "
+            "opinion may serve you better."
+        ]
+    return []
+
+
+def _off_label_warnings(
+    spec: TreatmentSpec, areas: Sequence[AreaInput], catalog: Catalog
+) -> list[str]:
+    """Using a treatment on an area it is not approved or cleared for must be disclosed
+    (deoxycholic acid is approved only under the chin). No cleared areas: no warning."""
+    if not spec.cleared_areas:
+        return []
+    note = f" {spec.regulatory_note}" if spec.regulatory_note else ""
+    return [
+        f"Off-label use: {spec.name} is not approved for the "
+        f"{_lower(catalog.area_name(area.area))}.{note}"
+        for area in areas
+        if area.area not in spec.cleared_areas
+    ]
+
+
+# --- Area plans: units and sessions per area ----------------------------------------------
+
+
+def _area_plans(
+    spec: TreatmentSpec, areas: Sequence[AreaInput], catalog: Catalog, goal: Decimal
+) -> tuple[list[AreaPlan], list[str]]:
+    """Each area's units per session and number of sessions, with the warnings about its
+    goal, in the order of the areas."""
+    plans: list[AreaPlan] = []
+    warnings: list[str] = []
+    for area in areas:
+        plan, warning = _area_plan(spec, area, catalog, goal)
+        plans.append(plan)
+        warnings.extend(warning)
+    return plans, warnings
+
+
+def _area_plan(
+    spec: TreatmentSpec, area: AreaInput, catalog: Catalog, goal: Decimal
+) -> tuple[AreaPlan, list[str]]:
+    """Sessions for one area: the fewest that bring its pinch to the goal at the treatment's
+    reduction per session, within the treatment's limits.
+
+    A warning says when there is little to remove (already at the goal) or when even the
+    most sessions fall short, so the patient's expectations match the plan.
+    """
+    name = _lower(catalog.area_name(area.area))
+    n, reached = sessions_needed(
+        pinch_mm=area.pinch_mm,
+        goal_mm=goal,
+        reduction_percent=spec.reduction_percent,
+        min_sessions=spec.min_sessions,
+        max_sessions=spec.max_sessions,
+    )
+    expected = expected_pinch(area.pinch_mm, spec.reduction_percent, n)
+    warnings: list[str] = []
+    if area.pinch_mm <= goal:
+        warnings.append(
+            f"The {name} ({_num(area.pinch_mm)} mm pinch) is already at or below the "
+            f"{_num(goal)} mm goal, so there is little to remove; the plan keeps to the "
+            f"fewest sessions ({n})."
+        )
+    elif not reached:
+        warnings.append(
+            f"Even {_count(n, 'session')} of {spec.name} are not expected to bring the "
+            f"{name} from {_num(area.pinch_mm)} mm to the {_num(goal)} mm goal "
+            f"(about {_num(expected)} mm)."
+        )
+    plan = AreaPlan(
+        area=area.area, units=spec.units_for(area.size), sessions=n, expected_pinch_mm=expected
+    )
+    return plan, warnings
+
+
+# --- Visits: how the units are spread over visits and dates --------------------------------
+
+
+def _split_visit_warnings(spec: TreatmentSpec, area_plans: Sequence[AreaPlan]) -> list[str]:
+    """Areas that do not fit one visit together are packed into several visits per round;
+    the patient should know each round means more trips."""
+    groups = _pack(area_plans, spec.units_per_visit())
+    if len(groups) > 1:
+        return [
+            f"All areas together need more {spec.unit_plural} than one visit allows "
+            f"({spec.units_per_visit()}), so each round is split across {len(groups)} visits."
+        ]
+    return []
+
+
+def _dated_course(
+    spec: TreatmentSpec, area_plans: Sequence[AreaPlan], earliest: date, closures: Closures
+) -> tuple[tuple[PlannedSession, ...], date, date] | None:
+    """The dated sessions with when results show first and in full, or None when they cannot
+    be dated: the clinic has no open day, or the dates run off the end of the calendar."""
+    try:
+        sessions = schedule_course(
+            spec=spec, area_plans=area_plans, start=earliest, closures=closures
+        )
+        if sessions is None:
+            return None
+        results_from = sessions[0].date + timedelta(weeks=spec.first_results_weeks)
+        final_results_by = sessions[-1].date + timedelta(weeks=spec.final_results_weeks)
+    except OverflowError:  # a start date at the end of the calendar
+        return None
+    return sessions, results_from, final_results_by
+
+
+def _second_treatment_warnings(
+    spec: TreatmentSpec, sessions: Sequence[PlannedSession]
+) -> list[str]:
+    """More units than the device treats at once mean a second treatment in the same visit,
+    so the patient should plan for a longer visit."""
+    if any(s.treatments_in_visit > 1 for s in sessions):
+        return [
+            f"More than {spec.max_units_per_round} {spec.unit_plural} at once need a second "
+            "treatment in the same visit, so those visits take longer."
+        ]
+    return []
+
+
+# --- Score: suitability first, then fit to preferences -------------------------------------
+
+
+@dataclass(frozen=True)
+class _Points:
+    """Points for or against a treatment, the reason shown for them, and a warning if the
+    patient should be told too."""
+
+    points: int
+    reason: str
+    warning: str = ""
+
+
+def _score(
+    spec: TreatmentSpec,
+    areas: Sequence[AreaInput],
+    preferences: Preferences,
+    catalog: Catalog,
+    cost: Cost,
+) -> tuple[int, list[str], list[str]]:
+    """The treatment's score, every point explained (DOMAIN.md "Ranking"), and the warnings
+    the preferences raise: suitability for the areas first, then downtime, then budget.
+
+    Returns (score, reasons, warnings). A treatment with no points says so, so every option
+    carries at least one reason.
+    """
+    scored = [
+        *_suitability_points(spec, areas, catalog),
+        *_downtime_points(spec, preferences),
+        *_budget_points(preferences, catalog, cost),
+    ]
+    reasons = [p.reason for p in scored]
+    if not reasons:
+        reasons.append("No particular advantage or drawback for these areas (0 points).")
+    return sum(p.points for p in scored), reasons, [p.warning for p in scored if p.warning]
+
+
+def _suitability_points(
+    spec: TreatmentSpec, areas: Sequence[AreaInput], catalog: Catalog
+) -> list[_Points]:
+    """The catalog's suitability rules for `spec` that some area matches, once per rule
+    however many areas match, naming those areas. Zero-point rules are not worth a line."""
+    found: list[_Points] = []
+    for rule in catalog.suitability_rules:
+        if rule.treatment != spec.code or rule.points == 0:
+            continue
+        matching = [a for a in areas if rule.factor in area_factors(a)]
+        if matching:
+            names = ", ".join(_lower(catalog.area_name(a.area)) for a in matching)
+            found.append(_Points(rule.points, f"{rule.reason} ({names}; {_points(rule.points)})."))
+    return found
+
+
+def _downtime_points(spec: TreatmentSpec, preferences: Preferences) -> list[_Points]:
+    """More downtime than the patient can allow costs points and a warning: the patient has
+    said it would not fit their life."""
+    allowed = preferences.max_downtime_days
+    if allowed is None or spec.downtime_days <= allowed:
+        return []
+    note = f" of {spec.downtime_note}" if spec.downtime_note else ""
+    text = (
+        f"About {_count(spec.downtime_days, 'day')}{note} after each session, more than the "
+        f"{_count(allowed, 'day')} you can allow"
+    )
+    return [_Points(-DOWNTIME_PENALTY, f"{text} ({_points(-DOWNTIME_PENALTY)}).", text + ".")]
+
+
+def _budget_points(preferences: Preferences, catalog: Catalog, cost: Cost) -> list[_Points]:
+    """A total over the patient's budget costs a point and a warning, which offers the
+    payment plans so the treatment stays within reach."""
+    budget = preferences.budget
+    if budget is None or cost.total <= budget:
+        return []
+    warning = (
+        f"The total of {format_money(cost.total, catalog.currency)} is over your budget of "
+        f"{format_money(budget, catalog.currency)}.{_payment_plan_offer(cost, catalog)}"
+    )
+    return [_Points(-BUDGET_PENALTY, f"Over your budget ({_points(-BUDGET_PENALTY)}).", warning)]
+
+
+def _payment_plan_offer(cost: Cost, catalog: Catalog) -> str:
+    """The sentence offering the course's payment plans ("" when there are none)."""
+    plans = cost.payment_plans
+    if not plans:
+        return ""
+    longest = max(plans, key=lambda p: p.months)
+    months = ", ".join(str(p.months) for p in plans)
+    return (
+        f" After a deposit of {format_money(cost.deposit, catalog.currency)}, it can be "
+        f"paid in {months} monthly instalments (from "
+        f"{format_money(longest.monthly, catalog.currency)} a month, 0% interest)."
     )
 
 
@@ -708,56 +953,6 @@ def course_cost(
     )
 
 
-def check_area_plans(*, spec: TreatmentSpec, area_plans: Sequence[AreaPlan]) -> list[str]:
-    """Problems with an adjusted course (sessions and units per area), as sentences; empty
-    when it is within the treatment's limits."""
-    problems = []
-    if not area_plans:
-        problems.append("A plan needs at least one area.")
-    for p in area_plans:
-        if not spec.min_sessions <= p.sessions <= spec.max_sessions:
-            problems.append(
-                f"{spec.name} takes {spec.min_sessions} to {spec.max_sessions} sessions; "
-                f"{p.sessions} were planned for the {p.area.replace('_', ' ')}."
-            )
-        if p.units < 1:
-            problems.append(f"The {p.area.replace('_', ' ')} needs at least 1 {spec.unit}.")
-        elif p.units > spec.units_per_visit():
-            problems.append(
-                f"The {p.area.replace('_', ' ')} cannot take {p.units} {spec.unit_plural} in a "
-                f"session; one visit allows {spec.units_per_visit()}."
-            )
-    return problems
-
-
-def check_session_dates(
-    *, spec: TreatmentSpec, sessions: Sequence[PlannedSession], closures: Closures
-) -> list[str]:
-    """Problems with (possibly moved) session dates, as sentences: a closed day, sessions out
-    of order, or two sessions of one area closer than the treatment's minimum interval."""
-    problems = []
-    last_seen: dict[str, date] = {}
-    previous: date | None = None
-    for s in sessions:
-        if not closures.is_open(s.date):
-            problems.append(
-                f"Session {s.number} falls on {s.date:%A %Y-%m-%d}, when the clinic is closed."
-            )
-        if previous is not None and s.date <= previous:
-            problems.append(f"Session {s.number} must come after session {s.number - 1}.")
-        for a in s.areas:
-            before = last_seen.get(a.area)
-            if before is not None and (s.date - before).days < spec.min_interval_days:
-                problems.append(
-                    f"Session {s.number} is {(s.date - before).days} days after the last one on the "
-                    f"{a.area.replace('_', ' ')}; {spec.name} needs at least "
-                    f"{spec.min_interval_days} days."
-                )
-            last_seen[a.area] = s.date
-        previous = s.date
-    return problems
-
-
 def area_factors(area: AreaInput) -> frozenset[str]:
     """The suitability factors an area shows (DOMAIN.md "Ranking")."""
     factors = {f"{area.size}_area"}
@@ -782,8 +977,9 @@ def _pack(plans: Sequence[AreaPlan], capacity: int) -> list[tuple[AreaPlan, ...]
 
 
 def _dedupe(items: list[str]) -> None:
-    seen: set[str] = set()
-    items[:] = [i for i in items if not (i in seen or seen.add(i))]
+    """Drop repeated sentences in place, keeping the first of each in its position: two rules
+    may say the same thing, and a patient should read it once."""
+    items[:] = dict.fromkeys(items)
 
 
 def _join(names: Sequence[str]) -> str:

@@ -344,7 +344,29 @@ def _first_fit(
 
 
 def slot_is_free(clinic: Clinic, *, need: Need, slot: Slot) -> str:
-    """Why `slot` cannot be booked as it stands ("" when it can), in words for the front desk."""
+    """Why `slot` cannot be booked as it stands ("" when it can), in words for the front desk.
+
+    The first problem wins, in the order the front desk would fix them: the time itself, the
+    provider, then the room and the device.
+    """
+    problem = _time_problem(clinic, slot)
+    if problem:
+        return problem
+    provider = next((p for p in clinic.providers if p.id == slot.provider_id), None)
+    if provider is None:
+        return "That provider is not available for bookings."
+    problem = _provider_problem(provider, need, slot)
+    if problem:
+        return problem
+    index = _BusyIndex(clinic.busy)
+    if not index.is_free(PROVIDER, provider.id, slot.start, slot.end):
+        return f"{provider.name} is already booked then."
+    return _room_problem(clinic, need, slot, index) or _device_problem(clinic, need, slot, index)
+
+
+def _time_problem(clinic: Clinic, slot: Slot) -> str:
+    """A session must be a real stretch of one day, on a day and at hours the clinic is
+    open; nothing else matters until it is."""
     day = slot.start.date()
     if slot.end <= slot.start:
         return "The session must end after it starts."
@@ -354,28 +376,41 @@ def slot_is_free(clinic: Clinic, *, need: Need, slot: Slot) -> str:
         return f"The clinic is closed on {day:%A %B} {day.day}."
     if not _inside(_windows(clinic.opening, day), slot.start, slot.end):
         return "The session is outside the clinic's opening hours."
-    provider = next((p for p in clinic.providers if p.id == slot.provider_id), None)
-    if provider is None:
-        return "That provider is not available for bookings."
+    return ""
+
+
+def _provider_problem(provider: Provider, need: Need, slot: Slot) -> str:
+    """Only a provider qualified for the treatment, working for the whole session, may be
+    booked (whether they are already busy is checked against the calendar after)."""
     if need.treatment not in provider.treatments:
         return f"{provider.name} does not perform this treatment."
-    if not _inside(_windows(provider.hours, day), slot.start, slot.end):
+    if not _inside(_windows(provider.hours, slot.start.date()), slot.start, slot.end):
         return f"{provider.name} is not working then."
-    index = _BusyIndex(clinic.busy)
-    if not index.is_free(PROVIDER, provider.id, slot.start, slot.end):
-        return f"{provider.name} is already booked then."
-    if need.room:
-        room = next((r for r in clinic.rooms if r.id == slot.room_id), None)
-        if room is None:
-            return "Choose a room."
-        if not index.is_free(ROOM, room.id, slot.start, slot.end):
-            return f"{room.name} is already booked then."
-    if need.device:
-        device = next((d for d in clinic.devices if d.id == slot.device_id), None)
-        if device is None or need.treatment not in device.treatments:
-            return "Choose a device that serves this treatment."
-        if not index.is_free(DEVICE, device.id, slot.start, slot.end):
-            return f"{device.name} is already booked then."
+    return ""
+
+
+def _room_problem(clinic: Clinic, need: Need, slot: Slot, index: _BusyIndex) -> str:
+    """A treatment that needs a room needs one of the clinic's rooms, free for the session."""
+    if not need.room:
+        return ""
+    room = next((r for r in clinic.rooms if r.id == slot.room_id), None)
+    if room is None:
+        return "Choose a room."
+    if not index.is_free(ROOM, room.id, slot.start, slot.end):
+        return f"{room.name} is already booked then."
+    return ""
+
+
+def _device_problem(clinic: Clinic, need: Need, slot: Slot, index: _BusyIndex) -> str:
+    """A treatment that needs a device needs one that serves it, free for the session (the
+    device is occupied for the whole cycle)."""
+    if not need.device:
+        return ""
+    device = next((d for d in clinic.devices if d.id == slot.device_id), None)
+    if device is None or need.treatment not in device.treatments:
+        return "Choose a device that serves this treatment."
+    if not index.is_free(DEVICE, device.id, slot.start, slot.end):
+        return f"{device.name} is already booked then."
     return ""
 
 
@@ -517,8 +552,8 @@ def recheck_course(
         if session.slot is None:
             continue
         day = session.slot.start.date()
-        problem = interval_problem(previous, day, rules) if previous else ""
-        if not problem:
+        problem = interval_problem(previous, day, rules) if previous is not None else ""
+        if previous is None or not problem:
             previous = day
             continue
         earliest, latest = session_window(previous, rules)

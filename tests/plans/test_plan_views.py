@@ -387,3 +387,12 @@ def test_each_role_sees_the_actions_the_lifecycle_gives(client_for, provider, fr
     assert "After the patient accepts and signs" in presented
     page = desk.get(url("plan-detail", plan)).content.decode()
     assert action_buttons(page) == always
+
+
+def test_the_tablet_page_of_a_plan_not_presented_has_nothing_to_sign(client_for, provider, plan):
+    page = client_for(provider).get(url("plan-consent", plan)).content.decode()
+    assert "This plan is draft; there is nothing to sign." in page
+    assert 'data-testid="consent-form"' not in page
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+    page = client_for(provider).get(url("plan-consent", plan)).content.decode()
+    assert 'data-testid="consent-form"' in page

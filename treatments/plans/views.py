@@ -222,7 +222,7 @@ def _consent_form(request, text) -> ConsentForm:
 
 def _consent_page(request, plan, text, form, blocked, *, link=None):
     context = {"plan": plan, "patient": plan.patient, "text": text, "form": form}
-    context.update(blocked=blocked, link=link)
+    context.update(blocked=blocked, link=link, signable=lifecycle.plan_can_be_signed(plan))
     return render(request, "plans/plan_consent.html", context)
 
 

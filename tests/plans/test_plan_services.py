@@ -11,7 +11,7 @@ from consultations.models import AssessmentConditionChange
 from tests.consultations.consultation_factories import TODAY, assessment_for, submit_intake
 from treatments.catalog.models import Condition, Treatment
 from treatments.plans import lifecycle, services
-from treatments.plans.models import PlanStatus
+from treatments.plans.models import PlanChangeKind, PlanStatus
 
 pytestmark = pytest.mark.django_db
 SIGNATURE = "data:image/png;base64," + "A" * 400
@@ -128,6 +128,7 @@ def test_adjust_moves_a_date_adds_a_discount_and_recomputes(assessment, provider
     assert plan.deposit == (plan.total * Decimal("0.2")).quantize(Decimal("0.01"))
     assert plan.notes == "Prefers mornings"
     assert "Adjusted" in plan.status_changes.last().note
+    assert plan.status_changes.last().kind == PlanChangeKind.ADJUSTED
 
 
 def test_adjust_refuses_what_the_catalog_does_not_allow(assessment, provider):
@@ -185,6 +186,7 @@ def test_status_changes_record_who_and_when(assessment, provider):
         ("draft", "presented", provider.pk, ""),
         ("presented", "declined", provider.pk, "Later"),
     ]
+    assert set(plan.status_changes.values_list("kind", flat=True)) == {PlanChangeKind.STATUS}
     with pytest.raises(ValidationError):
         services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
 
@@ -239,6 +241,7 @@ def test_supersede_keeps_the_old_plan_readable(assessment, provider):
     assert new.supersedes == plan
     assert plan.status == PlanStatus.CANCELLED
     assert plan.sessions.exists() and plan.line_items.exists()
+    assert plan.status_changes.last().kind == PlanChangeKind.SUPERSEDED
 
 
 def test_a_plan_split_across_visits_can_be_adjusted(provider):

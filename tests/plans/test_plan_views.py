@@ -2,6 +2,7 @@
 query budgets."""
 
 import io
+import re
 from datetime import timedelta
 from unittest import mock
 
@@ -353,3 +354,45 @@ def test_the_provider_sets_another_goal_pinch(client_for, provider, assessment):
     default = services.plan_generate_options(assessment=assessment, today=TODAY)
     injections = next(o for o in default.result.options if o.treatment == "deoxycholic_injection")
     assert plan.sessions.count() > len(injections.sessions)  # a thinner goal needs more
+
+
+def action_buttons(html):
+    actions = html.split('data-testid="plan-actions"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r"<(?:button|a)[^>]*>([^<]+)</(?:button|a)>", actions)
+
+
+def test_each_role_sees_the_actions_the_lifecycle_gives(client_for, provider, front_desk, plan):
+    desk, staff = client_for(front_desk), client_for(provider)
+    always = ["Printable quote", "Download PDF"]
+    draft = staff.get(url("plan-detail", plan)).content.decode()
+    assert action_buttons(draft) == [
+        *always,
+        "Present to the patient",
+        "Cancel plan",
+        "Replace with a new draft",
+    ]
+    assert 'data-testid="adjust"' in draft
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+    presented = staff.get(url("plan-detail", plan)).content.decode()
+    assert action_buttons(presented) == [
+        *always,
+        "Patient signs consent",
+        "Signing link for the patient",
+        "Back to draft",
+        "Patient declined",
+        "Cancel plan",
+        "Replace with a new draft",
+    ]
+    assert 'data-testid="adjust"' not in presented
+    assert "After the patient accepts and signs" in presented
+    page = desk.get(url("plan-detail", plan)).content.decode()
+    assert action_buttons(page) == always
+
+
+def test_the_tablet_page_of_a_plan_not_presented_has_nothing_to_sign(client_for, provider, plan):
+    page = client_for(provider).get(url("plan-consent", plan)).content.decode()
+    assert "This plan is draft; there is nothing to sign." in page
+    assert 'data-testid="consent-form"' not in page
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+    page = client_for(provider).get(url("plan-consent", plan)).content.decode()
+    assert 'data-testid="consent-form"' in page

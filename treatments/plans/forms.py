@@ -1,10 +1,36 @@
-"""Forms for the plan workflow: adjusting a draft and signing the consent."""
+"""Forms for the plan workflow: choosing an option, adjusting a draft, changing its status
+and signing the consent."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django import forms
+
+from treatments.plans.models import PlanStatus
+
+GOAL_MIN_MM, GOAL_MAX_MM = 5, 100
+
+
+class PlanOptionForm(forms.Form):
+    """The options page's query (a goal pinch) and, on POST, the option chosen. Always
+    valid: a goal that is not a number from 5 to 100 mm falls back quietly to the catalog's,
+    and an unknown treatment is refused by the service."""
+
+    treatment = forms.CharField(required=False)
+    goal = forms.CharField(required=False)
+
+    def clean_goal(self) -> Decimal | None:
+        try:
+            goal = Decimal(self.cleaned_data["goal"])
+        except (InvalidOperation, ValueError):
+            return None
+        return goal if goal.is_finite() and GOAL_MIN_MM <= goal <= GOAL_MAX_MM else None
+
+
+class PlanStatusForm(forms.Form):
+    to_status = forms.ChoiceField(choices=PlanStatus.choices)
+    note = forms.CharField(required=False, strip=False)
 
 
 class AdjustPlanForm(forms.Form):
@@ -78,3 +104,11 @@ class ConsentForm(forms.Form):
         label="I have read and understood this consent and my treatment plan.",
         error_messages={"required": "Tick the box to confirm you have read the consent."},
     )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "signature": data["signature"] or "",
+            "consent_text_id": data["consent_text_id"],
+        }

@@ -121,8 +121,19 @@ class PlanLineItem(models.Model):
         return self.description
 
 
+class PlanChangeKind(models.TextChoices):
+    """What a row of a plan's history records, so readers never parse its note."""
+
+    STATUS = "status", "Status change"
+    ADJUSTED = "adjusted", "Adjusted"  # a draft's schedule or price changed; the status did not
+    SUPERSEDED = "superseded", "Superseded"  # cancelled because a new draft replaces the plan
+
+
 class PlanStatusChange(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="status_changes")
+    kind = models.CharField(
+        max_length=12, choices=PlanChangeKind.choices, default=PlanChangeKind.STATUS
+    )
     from_status = models.CharField(max_length=12, choices=PlanStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=PlanStatus.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -27,12 +27,14 @@ from treatments.plans.models import (
     ConsentLink,
     ConsentText,
     Plan,
+    PlanChangeKind,
     PlanConsent,
     PlanLineItem,
     PlanSession,
     PlanStatus,
     PlanStatusChange,
 )
+from treatments.plans.selectors import plan_blocked_reason
 
 # --- Plans: from an assessment to an accepted, consented plan --------------------------------
 
@@ -40,7 +42,6 @@ from treatments.plans.models import (
 DOWNTIME_DAYS = {"none": 0, "few_days": 3, "week": 7}
 BUDGETS = {"under_1500": Decimal(1500), "1500_3000": Decimal(3000), "3000_6000": Decimal(6000)}
 QUOTE_VALID_DAYS = 30
-# Which status may follow which; accepting needs a signed consent (`consent_record`).
 # JSON lists may be empty (no exclusions, no payment plans); the model does not say blank=True.
 JSON_FIELDS = ["option", "excluded", "reasons", "warnings", "payment_plans"]
 SPEC_DECIMALS = ("price_per_unit", "reduction_percent", "min_pinch_mm")
@@ -158,9 +159,17 @@ def plan_generate_options(*, assessment, today: date, goal_pinch_mm: Decimal | N
     )
 
 
-def _record_status(plan: Plan, *, to_status: str, by, note: str = "", from_status="") -> None:
+def _record_status(
+    plan: Plan,
+    *,
+    to_status: str,
+    by,
+    note: str = "",
+    from_status="",
+    kind: str = PlanChangeKind.STATUS,
+) -> None:
     change = PlanStatusChange(
-        plan=plan, from_status=from_status, to_status=to_status, by=by, note=note
+        plan=plan, from_status=from_status, to_status=to_status, by=by, note=note, kind=kind
     )
     change.full_clean()
     change.save()
@@ -328,7 +337,7 @@ def plan_adjust(
     """Change a draft within the limits of the treatment it was made with; the cost is
     recomputed by the engine's `course_cost` (`price_course`). Raises ValidationError keyed by
     the adjust form's fields."""
-    if plan.status != PlanStatus.DRAFT:
+    if not lifecycle.plan_can_be_adjusted(plan):
         raise ValidationError("Only a draft plan can be adjusted.")
     spec = spec_from_snapshot(plan.option["spec"])
     pricing = pricing_from_snapshot(plan.option["pricing"])
@@ -411,6 +420,7 @@ def plan_adjust(
         from_status=plan.status,
         to_status=plan.status,
         by=by,
+        kind=PlanChangeKind.ADJUSTED,
         note=f"Adjusted: {len(sessions)} sessions from {sessions[0].date:%b %-d, %Y}, "
         f"total {format_money(cost.total, plan.currency)}",
     )
@@ -418,17 +428,16 @@ def plan_adjust(
 
 
 @transaction.atomic
-def plan_transition(*, plan: Plan, to_status: str, by, note: str = "") -> Plan:
-    """Move a plan to another status, recording who and when. Accepting goes through
-    `consent_record`, which needs the patient's signature."""
+def plan_transition(
+    *, plan: Plan, to_status: str, by, note: str = "", kind: str = PlanChangeKind.STATUS
+) -> Plan:
+    """Move a plan to another status, recording who and when (and, for a plan replaced by a
+    new draft, that it was). Accepting goes through `consent_record`, which needs the
+    patient's signature."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if to_status == PlanStatus.ACCEPTED:
-        raise ValidationError("A plan is accepted when the patient signs the consent.")
-    if to_status not in lifecycle.TRANSITIONS[PlanStatus(plan.status)]:
-        raise ValidationError(
-            f"A {plan.get_status_display().lower()} plan cannot become "
-            f"{PlanStatus(to_status).label.lower()}."
-        )
+    problem = lifecycle.transition_problem(plan.status, to_status)
+    if problem:
+        raise ValidationError(problem)
     if to_status == PlanStatus.PRESENTED:
         blocked = plan_blocked_reason(plan=plan)
         if blocked:
@@ -436,24 +445,8 @@ def plan_transition(*, plan: Plan, to_status: str, by, note: str = "") -> Plan:
     from_status = plan.status
     plan.status = to_status
     plan.save(update_fields=["status", "updated_at"])
-    _record_status(plan, from_status=from_status, to_status=to_status, by=by, note=note)
+    _record_status(plan, from_status=from_status, to_status=to_status, by=by, note=note, kind=kind)
     return plan
-
-
-def plan_blocked_reason(*, plan: Plan) -> str:
-    """Why this plan may not be presented or accepted now (pregnancy at the latest intake or
-    assessment), or ""."""
-    if plan.assessment_id is None:
-        return ""
-    conditions = assessment_conditions(
-        assessment=plan.assessment, screening=intake_latest_submitted(patient=plan.patient)
-    )
-    if "pregnancy" in conditions:
-        return (
-            "The patient is pregnant or breastfeeding, so this plan cannot be presented or "
-            "accepted."
-        )
-    return ""
 
 
 @transaction.atomic
@@ -470,9 +463,13 @@ def plan_supersede(*, plan: Plan, by, today: date) -> Plan:
         supersedes=plan,
         goal_pinch_mm=Decimal(plan.goal_pinch_mm),
     )
-    if PlanStatus.CANCELLED in lifecycle.TRANSITIONS[PlanStatus(plan.status)]:
+    if lifecycle.can_transition(plan.status, PlanStatus.CANCELLED):
         plan_transition(
-            plan=plan, to_status=PlanStatus.CANCELLED, by=by, note=f"Superseded by plan {new.pk}"
+            plan=plan,
+            to_status=PlanStatus.CANCELLED,
+            by=by,
+            note=f"Superseded by plan {new.pk}",
+            kind=PlanChangeKind.SUPERSEDED,
         )
     return new
 
@@ -503,7 +500,7 @@ def consent_record(
     Stores the typed name, the drawn signature, the time, IP and the exact text and version
     the patient read."""
     plan = Plan.objects.select_for_update().select_related("treatment").get(pk=plan.pk)
-    if plan.status != PlanStatus.PRESENTED:
+    if not lifecycle.plan_can_be_signed(plan):
         raise ValidationError("Only a presented plan can be signed.")
     blocked = plan_blocked_reason(plan=plan)
     if blocked:
@@ -562,7 +559,7 @@ CONSENT_LINK_DAYS = 7
 def consent_link_create(*, plan: Plan, by, days: int = CONSENT_LINK_DAYS):
     """A link for the patient to sign on their own device; earlier open links are revoked."""
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    if plan.status != PlanStatus.PRESENTED:
+    if not lifecycle.plan_can_be_signed(plan):
         raise ValidationError("Present the plan before sending a link to sign it.")
     blocked = plan_blocked_reason(plan=plan)
     if blocked:

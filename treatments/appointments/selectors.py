@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from treatments.appointments import calendar_grid as grid
 from treatments.appointments.models import (
     ACTIVE_STATUSES,
     HOLDS_SESSION,
@@ -251,6 +252,70 @@ def calendar_resources() -> dict[str, list[tuple[int, str]]]:
         "room": list(Room.objects.filter(active=True).values_list("pk", "name")),
         "device": list(Device.objects.filter(active=True).values_list("pk", "name")),
     }
+
+
+def resource_names(
+    resources: dict[str, list[tuple[int, str]]] | None = None,
+) -> dict[tuple[str, int], str]:
+    """("room", 3) -> "Room 1", for every active provider, room and device (3 queries, none
+    when `resources` from calendar_resources() is given)."""
+    resources = calendar_resources() if resources is None else resources
+    return {(kind, pk): name for kind, items in resources.items() for pk, name in items}
+
+
+def opening_hours() -> list[tuple[time, time]]:
+    """Every opening stretch of the week as (starts, ends), for the calendar's time axis."""
+    return list(OpeningHours.objects.values_list("starts", "ends"))
+
+
+@dataclass
+class CalendarColumn:
+    day: date
+    title: str
+    is_today: bool
+    events: list[tuple[grid.Block, Appointment]]  # where each appointment is drawn
+
+
+@dataclass
+class CalendarPage:
+    query: grid.CalendarQuery
+    resources: dict[str, list[tuple[int, str]]]
+    resource_name: str
+    columns: list[CalendarColumn]
+    grid: grid.Grid
+    count: int
+
+
+def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
+    """The calendar for a day or a week, everyone's or one resource's, laid out (5 queries:
+    the resource picker's 3, the appointments with everything a block shows, the hours).
+    404 for a resource that does not exist or is inactive."""
+    resources = calendar_resources()
+    names = resource_names(resources)
+    if query.resource and query.resource not in names:
+        raise Http404
+    start, end = day_bounds(query.days[0], query.days[-1])
+    appointments = appointments_between(start=start, end=end, resource=query.resource)
+    if query.by_provider:
+        specs = grid.provider_columns(query.day, resources["provider"])
+    else:
+        specs = grid.day_columns(query.days, today=today)
+    entries = [
+        grid.Entry(a.pk, to_local(a.start), to_local(a.end), a.provider_id) for a in appointments
+    ]
+    layout = grid.layout(specs, opening=opening_hours(), entries=entries)
+    by_id = {a.pk: a for a in appointments}
+    return CalendarPage(
+        query=query,
+        resources=resources,
+        resource_name=names.get(query.resource, "") if query.resource else "",
+        columns=[
+            CalendarColumn(c.day, c.title, c.is_today, [(b, by_id[b.id]) for b in c.blocks])
+            for c in layout.columns
+        ],
+        grid=layout,
+        count=len(appointments),
+    )
 
 
 def provider_get_by_token(*, token: str) -> ProviderProfile | None:

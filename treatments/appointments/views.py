@@ -12,11 +12,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from clinic.permissions import staff_permission_required
+from treatments.appointments import calendar_grid as grid
 from treatments.appointments import charts
 from treatments.appointments import selectors as sel
 from treatments.appointments import services as svc
@@ -34,7 +36,6 @@ from treatments.appointments.models import (
     ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
-    OpeningHours,
 )
 from treatments.catalog.models import BodyArea
 from treatments.engine import slots as scheduling
@@ -489,155 +490,53 @@ def photo_view(request, pk: int):
 
 # --- Calendars -----------------------------------------------------------------------------
 
-PX_PER_MINUTE = 1.1
-
-
-@dataclass
-class Block:
-    appointment: Appointment
-    top: float
-    height: float
-    lane: int
-    lanes: int
-
-    @property
-    def left(self) -> float:
-        return 100 * self.lane / self.lanes
-
-    @property
-    def width(self) -> float:
-        return 100 / self.lanes
-
-
-def _lanes(items: list[Appointment]) -> list[tuple[Appointment, int, int]]:
-    """Side-by-side lanes for overlapping appointments in one column."""
-    out: list[tuple[Appointment, int]] = []
-    lane_ends: list[datetime] = []
-    groups: list[list[int]] = []
-    group_end: datetime | None = None
-    for a in sorted(items, key=lambda a: (a.start, a.end)):
-        if group_end is None or a.start >= group_end:
-            lane_ends = []
-            groups.append([])
-            group_end = a.end
-        group_end = max(group_end, a.end)
-        lane = next((i for i, end in enumerate(lane_ends) if end <= a.start), None)
-        if lane is None:
-            lane = len(lane_ends)
-            lane_ends.append(a.end)
-        else:
-            lane_ends[lane] = a.end
-        groups[-1].append(len(out))
-        out.append((a, lane))
-    widths = {}
-    for group in groups:
-        n = max(out[i][1] for i in group) + 1
-        for i in group:
-            widths[i] = n
-    return [(a, lane, widths[i]) for i, (a, lane) in enumerate(out)]
-
-
-def _parse_resource(value: str) -> tuple[str, int] | None:
-    kind, _, pk = (value or "").partition(":")
-    if kind in ("provider", "room", "device") and pk.isdigit():
-        return kind, int(pk)
-    return None
+RESOURCE_GROUPS = (("provider", "Providers"), ("room", "Rooms"), ("device", "Devices"))
 
 
 @staff_permission_required(sel.VIEW)
 def calendar(request):
-    view = request.GET.get("view", "week")
-    if view not in ("day", "week"):
-        view = "week"
-    try:
-        day = date.fromisoformat(request.GET.get("date", ""))
-    except ValueError:
-        day = timezone.localdate()
-    resource = _parse_resource(request.GET.get("resource", ""))
-    resources = sel.calendar_resources()
-    names = {(kind, pk): name for kind, items in resources.items() for pk, name in items}
-    if resource and resource not in names:
-        raise Http404
-    first = day - timedelta(days=day.weekday()) if view == "week" else day
-    days = [first + timedelta(days=i) for i in range(7 if view == "week" else 1)]
-    start, end = sel.day_bounds(days[0], days[-1])
-    appointments = sel.appointments_between(start=start, end=end, resource=resource)
-    hours = list(OpeningHours.objects.all())
-    opens = min((h.starts for h in hours), default=time(8))
-    closes = max((h.ends for h in hours), default=time(18))
-    day_start_min = (opens.hour * 60 + opens.minute) // 60 * 60
-    day_end_min = -(-(closes.hour * 60 + closes.minute) // 60) * 60
-    for a in appointments:  # appointments outside opening hours still show
-        s, e = sel.to_local(a.start), sel.to_local(a.end)
-        day_start_min = min(day_start_min, s.hour * 60 // 60 * 60)
-        day_end_min = max(day_end_min, -(-(e.hour * 60 + e.minute) // 60) * 60)
-    total = max(day_end_min - day_start_min, 60)
-
-    # Columns: days of the week; or, for a day with no resource chosen, one per provider.
-    columns = []
-    if view == "day" and resource is None:
-        keys = [("provider", pk, name) for pk, name in resources["provider"]]
-        for _kind, pk, name in keys:
-            items = [a for a in appointments if a.provider_id == pk]
-            columns.append({"title": name, "day": day, "blocks": _blocks(items, day_start_min)})
-    else:
-        for d in days:
-            items = [a for a in appointments if sel.to_local(a.start).date() == d]
-            columns.append(
-                {
-                    "title": d,
-                    "day": d,
-                    "blocks": _blocks(items, day_start_min),
-                    "is_today": d == timezone.localdate(),
-                }
-            )
-    step = timedelta(days=7 if view == "week" else 1)
-    base = {"view": view, "resource": request.GET.get("resource", "")}
-    hours_axis = [
-        {"label": f"{m // 60:02d}:00", "top": (m - day_start_min) * PX_PER_MINUTE}
-        for m in range(day_start_min, day_end_min, 60)
-    ]
+    today = timezone.localdate()
+    query = grid.CalendarQuery.parse(request.GET, today=today)
+    page = sel.calendar_page(query=query, today=today)
+    context = _calendar_context(page, today=today)
     return render(
-        request,
-        "appointments/calendar.html",
-        {
-            "view": view,
-            "day": day,
-            "days": days,
-            "columns": columns,
-            "hours_axis": hours_axis,
-            "height": total * PX_PER_MINUTE,
-            "resource_groups": [
-                (
-                    label,
-                    [
-                        (f"{kind}:{pk}", name, resource == (kind, pk))
-                        for pk, name in resources[kind]
-                    ],
-                )
-                for kind, label in (
-                    ("provider", "Providers"),
-                    ("room", "Rooms"),
-                    ("device", "Devices"),
-                )
-            ],
-            "resource": request.GET.get("resource", ""),
-            "resource_name": names.get(resource, "") if resource else "",
-            "prev": _query(base, first - step if view == "week" else day - step),
-            "next": _query(base, first + step if view == "week" else day + step),
-            "today": _query(base, timezone.localdate()),
-            "switch_day": _query({**base, "view": "day"}, day),
-            "switch_week": _query({**base, "view": "week"}, day),
-            "count": len(appointments),
-            "feed_url": _own_feed_url(request),
-        },
+        request, "appointments/calendar.html", {**context, "feed_url": _own_feed_url(request)}
     )
+
+
+def _calendar_context(page: sel.CalendarPage, *, today: date) -> dict:
+    query = page.query
+    links = query.links(today=today)
+    return {
+        "view": query.view,
+        "day": query.day,
+        "days": list(query.days),
+        "columns": page.columns,
+        "hours_axis": page.grid.hours,
+        "height": page.grid.height,
+        "resource_groups": [
+            (
+                label,
+                [
+                    (f"{kind}:{pk}", name, query.resource == (kind, pk))
+                    for pk, name in page.resources[kind]
+                ],
+            )
+            for kind, label in RESOURCE_GROUPS
+        ],
+        "resource": query.resource_param,
+        "resource_name": page.resource_name,
+        "prev": links.prev,
+        "next": links.next,
+        "today": links.today,
+        "switch_day": links.switch_day,
+        "switch_week": links.switch_week,
+        "count": page.count,
+    }
 
 
 def _own_feed_url(request) -> str:
     """A provider's own secret feed URL, to subscribe to from a calendar app."""
-    from django.urls import reverse
-
     if not request.user.has_perm(sel.RECORD):  # only providers have a feed (saves a query)
         return ""
     profile = getattr(request.user, "provider_profile", None)
@@ -646,30 +545,6 @@ def _own_feed_url(request) -> str:
     return request.build_absolute_uri(
         reverse("appointments:provider-feed", args=[profile.ical_token])
     )
-
-
-def _query(base: dict, day: date) -> str:
-    from urllib.parse import urlencode
-
-    params = {k: v for k, v in {**base, "date": day.isoformat()}.items() if v}
-    return "?" + urlencode(params)
-
-
-def _blocks(items: list[Appointment], day_start_min: int) -> list[Block]:
-    blocks = []
-    for a, lane, lanes in _lanes(items):
-        s, e = sel.to_local(a.start), sel.to_local(a.end)
-        minutes = s.hour * 60 + s.minute - day_start_min
-        blocks.append(
-            Block(
-                a,
-                top=minutes * PX_PER_MINUTE,
-                height=max((e - s).total_seconds() / 60 * PX_PER_MINUTE, 18),
-                lane=lane,
-                lanes=lanes,
-            )
-        )
-    return blocks
 
 
 # --- iCal ----------------------------------------------------------------------------------

@@ -30,14 +30,13 @@ from treatments.appointments.models import (
 )
 from treatments.catalog.models import CatalogSettings, ClinicClosure, Treatment
 from treatments.engine import slots as scheduling
+from treatments.plans.lifecycle import BOOKABLE_STATUSES, WITH_SESSIONS
 from treatments.plans.models import Plan, PlanConsent, PlanSession
 
 BOOK = "appointments.book_appointment"
 RECORD = "appointments.record_session"
 VIEW = "appointments.view_appointment"
 VIEW_PHOTOS = "appointments.view_progressphoto"
-
-BOOKABLE_STATUSES = ("accepted", "in_progress")
 
 
 # --- Time ------------------------------------------------------------------------------------
@@ -144,16 +143,19 @@ def _plan_queryset() -> QuerySet[Plan]:
     return Plan.objects.select_related("patient", "treatment")
 
 
-def plan_get_for_user(*, user, pk: int) -> Plan:
-    """A plan whose sessions the user may see (any staff member with the sessions view)."""
+def course_get_for_user(*, user, pk: int) -> Plan:
+    """A plan, to see or book its course of sessions: any staff member with the sessions view
+    may (the front desk too, who cannot open the plan itself); 404 otherwise. Not the plans
+    app's plan_get_for_user, which is the plan's own page (per patient, plans.view_plan)."""
     if not user.has_perm(VIEW):
         raise Http404
     return get_object_or_404(_plan_queryset(), pk=pk)
 
 
 def plans_to_book() -> list[Plan]:
-    """Accepted or running, consented plans with a session that has no appointment standing
-    for it (never booked, cancelled or missed)."""
+    """Plans that can be booked (the lifecycle's rule, plan_can_be_booked, as a query: a
+    bookable status and the patient's signed consent) with a session that has no appointment
+    standing for it (never booked, cancelled or missed)."""
     booked = Appointment.objects.filter(status__in=HOLDS_SESSION).values("plan_session_id")
     return list(
         _plan_queryset()
@@ -163,7 +165,6 @@ def plans_to_book() -> list[Plan]:
             unbooked_count=Count("sessions", filter=~Q(sessions__in=booked), distinct=True),
         )
         .filter(unbooked_count__gt=0)
-        # Issue 5's rule: only a plan with the patient's signed consent is booked.
         .filter(Exists(PlanConsent.objects.filter(plan=OuterRef("pk"))))
         .order_by("start_date", "pk")
     )
@@ -403,7 +404,7 @@ def patient_plans_with_sessions(*, patient) -> list[Plan]:
     """The patient's plans that are booked or can be: accepted, running or completed."""
     return list(
         _plan_queryset()
-        .filter(patient=patient, status__in=(*BOOKABLE_STATUSES, "completed"))
+        .filter(patient=patient, status__in=WITH_SESSIONS)
         .order_by("-start_date")
     )
 

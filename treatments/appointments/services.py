@@ -33,7 +33,6 @@ from treatments.appointments.models import (
     TreatedArea,
 )
 from treatments.appointments.selectors import (
-    BOOKABLE_STATUSES,
     clinic_snapshot,
     need_for,
     rules_for,
@@ -42,7 +41,7 @@ from treatments.appointments.selectors import (
 )
 from treatments.catalog.models import BodyArea
 from treatments.engine import slots as scheduling
-from treatments.plans.lifecycle import plan_can_be_booked
+from treatments.plans.lifecycle import BOOKABLE_STATUSES, plan_can_be_booked
 from treatments.plans.models import Plan, PlanSession, PlanStatus
 from treatments.plans.services import plan_transition
 
@@ -64,15 +63,16 @@ class BookingError(Exception):
 
 
 def plan_booking_problem(plan: Plan) -> str:
-    """Why the plan's sessions cannot be booked ("" when they can): issue 5's rule, accepted
-    (or under way) and consented."""
+    """Why the plan's sessions cannot be booked ("" when they can), in words for the front
+    desk. The rule itself is the plans lifecycle's (plan_can_be_booked); this only explains
+    which half of it is missing."""
+    if plan_can_be_booked(plan):
+        return ""
     if plan.status not in BOOKABLE_STATUSES:
         return (
             f"Only an accepted plan can be booked; this one is {plan.get_status_display().lower()}."
         )
-    if not plan_can_be_booked(plan):
-        return "This plan cannot be booked yet: the patient has not signed the consent."
-    return ""
+    return "This plan cannot be booked yet: the patient has not signed the consent."
 
 
 def _set_plan_status(plan: Plan, to: str, *, by, note: str) -> None:

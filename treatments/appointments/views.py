@@ -71,7 +71,7 @@ def plans_to_book(request):
 
 @staff_permission_required(sel.VIEW)
 def plan_sessions(request, pk: int):
-    plan = sel.plan_get_for_user(user=request.user, pk=pk)
+    plan = sel.course_get_for_user(user=request.user, pk=pk)
     rows = sel.plan_course(plan=plan)
     can_photos = request.user.has_perm(sel.VIEW_PHOTOS)
     progress = sel.plan_progress(plan=plan, with_photos=can_photos)
@@ -132,7 +132,7 @@ def _alternatives(clinic, plan, session, proposed, now) -> list[scheduling.Slot]
 def plan_book(request, pk: int):
     """The course proposal: one click books every session as proposed; each session's
     select offers the other free slots in its window."""
-    plan = sel.plan_get_for_user(user=request.user, pk=pk)
+    plan = sel.course_get_for_user(user=request.user, pk=pk)
     problem = svc.plan_booking_problem(plan)
     if problem:
         messages.error(request, problem)
@@ -306,7 +306,7 @@ def session_book(request, pk: int):
     session = get_object_or_404(
         PlanSession.objects.select_related("plan__patient", "plan__treatment"), pk=pk
     )
-    plan = sel.plan_get_for_user(user=request.user, pk=session.plan_id)
+    plan = sel.course_get_for_user(user=request.user, pk=session.plan_id)
     date_form = DateForm(request.GET or None)
     day = (
         date_form.cleaned_data["day"]

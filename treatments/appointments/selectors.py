@@ -403,9 +403,7 @@ def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
 def patient_plans_with_sessions(*, patient) -> list[Plan]:
     """The patient's plans that are booked or can be: accepted, running or completed."""
     return list(
-        _plan_queryset()
-        .filter(patient=patient, status__in=WITH_SESSIONS)
-        .order_by("-start_date")
+        _plan_queryset().filter(patient=patient, status__in=WITH_SESSIONS).order_by("-start_date")
     )
 
 

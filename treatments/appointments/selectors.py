@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from consultations.selectors import VIEW_SCREENING, intake_latest_submitted
 from treatments.appointments import calendar_grid as grid
 from treatments.appointments.models import (
     ACTIVE_STATUSES,
@@ -28,7 +29,7 @@ from treatments.appointments.models import (
     Room,
     TreatedArea,
 )
-from treatments.catalog.models import CatalogSettings, ClinicClosure, Treatment
+from treatments.catalog.models import BodyArea, CatalogSettings, ClinicClosure, Treatment
 from treatments.engine import slots as scheduling
 from treatments.plans.lifecycle import BOOKABLE_STATUSES, WITH_SESSIONS
 from treatments.plans.models import Plan, PlanConsent, PlanSession
@@ -150,6 +151,16 @@ def course_get_for_user(*, user, pk: int) -> Plan:
     if not user.has_perm(VIEW):
         raise Http404
     return get_object_or_404(_plan_queryset(), pk=pk)
+
+
+def course_session_get_for_user(*, user, pk: int) -> PlanSession:
+    """A session of a plan, with its plan, patient and treatment, on the same terms as
+    course_get_for_user."""
+    if not user.has_perm(VIEW):
+        raise Http404
+    return get_object_or_404(
+        PlanSession.objects.select_related("plan__patient", "plan__treatment"), pk=pk
+    )
 
 
 def plans_to_book() -> list[Plan]:
@@ -316,6 +327,35 @@ def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
         ],
         grid=layout,
         count=len(appointments),
+    )
+
+
+def session_body_areas(*, appointment: Appointment) -> QuerySet[BodyArea]:
+    """The body areas the appointment's session treats (for its record and photos)."""
+    codes = [item["area"] for item in appointment.plan_session.areas or []]
+    return BodyArea.objects.filter(code__in=codes)
+
+
+def screening_to_reconfirm(*, user, patient):
+    """The patient's latest intake with its flags, to re-confirm before treating; None when
+    the user may not see screening (or there is no intake)."""
+    return intake_latest_submitted(patient=patient) if user.has_perm(VIEW_SCREENING) else None
+
+
+def provider_feed_appointments(*, profile: ProviderProfile, since: datetime) -> QuerySet:
+    """The provider's active appointments ending after `since`, with what the feed shows."""
+    return (
+        Appointment.objects.filter(
+            provider=profile.user, end__gte=since, status__in=ACTIVE_STATUSES
+        )
+        .select_related(
+            "plan_session__plan__patient",
+            "plan_session__plan__treatment",
+            "room",
+            "device",
+            "provider",
+        )
+        .order_by("start")
     )
 
 

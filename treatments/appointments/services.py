@@ -10,7 +10,7 @@ the front desk a clear reason and is the only guard on SQLite (whose writes are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from io import BytesIO
@@ -36,6 +36,7 @@ from treatments.appointments.models import (
 from treatments.appointments.selectors import (
     clinic_snapshot,
     need_for,
+    plan_course,
     rules_for,
     to_aware,
     to_local,
@@ -229,6 +230,95 @@ def course_proposal(*, plan: Plan, now: datetime) -> scheduling.CourseProposal:
         not_before=local_now,
         fixed=fixed,
     )
+
+
+# How many free slots the one-session pickers offer, and over how many days.
+PICKER_SLOTS = 24
+PICKER_DAYS = 14
+# How many slots each session's select offers on the course proposal.
+OPTIONS_PER_SESSION = 8
+
+
+def picker_slots(
+    *, plan_session: PlanSession, day: date, now: datetime, exclude: tuple[int, ...] = ()
+) -> tuple[scheduling.Slot, ...]:
+    """Free slots to pick for one session, from the start of `day` (never before now) and
+    two weeks on; `exclude` the appointment being moved, whose time is free to take."""
+    after = max(datetime.combine(day, time()), to_local(now))
+    return next_free_slots(
+        plan_session=plan_session,
+        after=after,
+        limit=PICKER_SLOTS,
+        days=PICKER_DAYS,
+        exclude=exclude,
+    )
+
+
+@dataclass(frozen=True)
+class SessionChoice:
+    """A session on the course proposal: its appointment when it has one; otherwise the
+    proposed slot and the others to choose from."""
+
+    session: PlanSession
+    proposed: scheduling.ProposedSession | None
+    booked: Appointment | None = None
+    options: tuple[scheduling.Slot, ...] = ()  # the proposed slot first, then one a day
+
+
+@dataclass(frozen=True)
+class CourseChoices:
+    sessions: tuple[SessionChoice, ...]
+    complete: bool  # every session has a proposed slot
+
+
+def _options(
+    clinic: scheduling.Clinic,
+    plan: Plan,
+    session: PlanSession,
+    proposed: scheduling.ProposedSession,
+    now: datetime,
+) -> tuple[scheduling.Slot, ...]:
+    """The proposed slot first, then the first free slot of each other day in the window."""
+    found = scheduling.free_slots(
+        clinic,
+        need=need_for(plan.treatment),
+        duration_minutes=session.duration_minutes,
+        first_day=proposed.earliest,
+        last_day=proposed.latest,
+        not_before=to_local(now),
+        limit=OPTIONS_PER_SESSION * 6,
+    )
+    picked = [proposed.slot] if proposed.slot else []
+    seen_days = {proposed.slot.start.date()} if proposed.slot else set()
+    for option in found:
+        if option.start.date() not in seen_days and len(picked) < OPTIONS_PER_SESSION:
+            picked.append(option)
+            seen_days.add(option.start.date())
+    return tuple(picked)
+
+
+def course_choices(*, plan: Plan, now: datetime) -> CourseChoices:
+    """The course proposal with, for every unbooked session, the slots to choose from."""
+    proposal = course_proposal(plan=plan, now=now)
+    by_number = {p.number: p for p in proposal.sessions}
+    booked = {r.session.number: r.appointment for r in plan_course(plan=plan) if r.appointment}
+    clinic = None
+    sessions = []
+    for session in plan.sessions.order_by("number"):
+        proposed = by_number.get(session.number)
+        if session.number in booked:
+            sessions.append(SessionChoice(session, proposed, booked[session.number]))
+            continue
+        options: tuple[scheduling.Slot, ...] = ()
+        if proposed is not None:
+            if clinic is None:  # one snapshot for every session's window
+                clinic = clinic_snapshot(
+                    first_day=proposal.sessions[0].earliest,
+                    last_day=max(p.latest for p in proposal.sessions),
+                )
+            options = _options(clinic, plan, session, proposed, now)
+        sessions.append(SessionChoice(session, proposed, None, options))
+    return CourseChoices(tuple(sessions), proposal.complete)
 
 
 def _conflict(plan_session: PlanSession, slot: scheduling.Slot, exc: BookingError) -> BookingError:

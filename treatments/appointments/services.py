@@ -782,33 +782,9 @@ def session_record(
     """Record what happened: done (with what was done per area), no-show or cancelled. The
     plan moves to in progress / completed by itself."""
     now = now or timezone.now()
-    if status not in (
-        AppointmentStatus.DONE,
-        AppointmentStatus.NO_SHOW,
-        AppointmentStatus.CANCELLED,
-    ):
-        raise ValidationError({"status": "Choose done, no-show or cancelled."})
-    if appointment.status == AppointmentStatus.CANCELLED:
-        raise ValidationError("This session was cancelled; book it again first.")
-    if status == AppointmentStatus.DONE:
-        if appointment.start > now:
-            raise ValidationError("A session cannot be recorded as done before it starts.")
-        if not intake_reconfirmed:
-            raise ValidationError(
-                {"intake_reconfirmed": "Ask the patient whether anything changed since the intake."}
-            )
-    if (
-        status == AppointmentStatus.DONE
-        and appointment.status != AppointmentStatus.DONE
-        and appointment.plan_session.appointments.filter(status__in=HOLDS_SESSION)
-        .exclude(pk=appointment.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            "This session has been booked again since; record the new appointment instead."
-        )
-    if status == AppointmentStatus.CANCELLED and not notes.strip():
-        raise ValidationError({"notes": "Say why the session was cancelled."})
+    _check_record(
+        appointment, status=status, intake_reconfirmed=intake_reconfirmed, notes=notes, now=now
+    )
     with transaction.atomic():
         corrected = appointment.recorded_at is not None
         appointment.status = status
@@ -825,20 +801,7 @@ def session_record(
         appointment.save()
         appointment.treated_areas.all().delete()
         if status == AppointmentStatus.DONE:
-            for record in areas:
-                row = TreatedArea(
-                    appointment=appointment,
-                    area=record.area,
-                    vials=record.vials,
-                    lot_numbers=record.lot_numbers.strip(),
-                    volume_ml=record.volume_ml,
-                    cycles=record.cycles,
-                    applicators=record.applicators,
-                    pinch_mm=record.pinch_mm,
-                    notes=record.notes,
-                )
-                row.full_clean()
-                row.save()
+            _save_treated_areas(appointment, areas)
         _log(
             appointment,
             AppointmentEvent.RECORDED,
@@ -849,6 +812,58 @@ def session_record(
         )
         plan_sync_status(plan=appointment.plan_session.plan, by=by)
     return appointment
+
+
+RECORDABLE = (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
+
+
+def _check_record(
+    appointment: Appointment, *, status: str, intake_reconfirmed: bool, notes: str, now: datetime
+) -> None:
+    """ValidationError unless the record can be saved as it stands."""
+    if status not in RECORDABLE:
+        raise ValidationError({"status": "Choose done, no-show or cancelled."})
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise ValidationError("This session was cancelled; book it again first.")
+    if status == AppointmentStatus.DONE:
+        _check_done(appointment, intake_reconfirmed=intake_reconfirmed, now=now)
+    if status == AppointmentStatus.CANCELLED and not notes.strip():
+        raise ValidationError({"notes": "Say why the session was cancelled."})
+
+
+def _check_done(appointment: Appointment, *, intake_reconfirmed: bool, now: datetime) -> None:
+    if appointment.start > now:
+        raise ValidationError("A session cannot be recorded as done before it starts.")
+    if not intake_reconfirmed:
+        raise ValidationError(
+            {"intake_reconfirmed": "Ask the patient whether anything changed since the intake."}
+        )
+    if (
+        appointment.status != AppointmentStatus.DONE
+        and appointment.plan_session.appointments.filter(status__in=HOLDS_SESSION)
+        .exclude(pk=appointment.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            "This session has been booked again since; record the new appointment instead."
+        )
+
+
+def _save_treated_areas(appointment: Appointment, areas: list[AreaRecord]) -> None:
+    for record in areas:
+        row = TreatedArea(
+            appointment=appointment,
+            area=record.area,
+            vials=record.vials,
+            lot_numbers=record.lot_numbers.strip(),
+            volume_ml=record.volume_ml,
+            cycles=record.cycles,
+            applicators=record.applicators,
+            pinch_mm=record.pinch_mm,
+            notes=record.notes,
+        )
+        row.full_clean()
+        row.save()
 
 
 PHOTO_FORMATS = {

@@ -495,11 +495,3 @@ def session_timeline_events(patient, intakes) -> list:
                 )
             )
     return events
-
-
-try:  # the patient timeline hook arrives with issue 4
-    from consultations.selectors import register_timeline_source
-except ImportError:  # pragma: no cover
-    pass
-else:
-    register_timeline_source(session_timeline_events)

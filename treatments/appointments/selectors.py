@@ -22,6 +22,7 @@ from treatments.appointments.models import (
     ACTIVE_STATUSES,
     HOLDS_SESSION,
     Appointment,
+    AppointmentStatus,
     Device,
     OpeningHours,
     ProgressPhoto,
@@ -242,7 +243,11 @@ def appointments_with_details(*, pks: list[int]) -> list[Appointment]:
 
 def appointments_today(*, user, today: date) -> list[Appointment]:
     start, end = day_bounds(today, today)
-    qs = _appointment_queryset().filter(start__gte=start, start__lt=end).exclude(status="cancelled")
+    qs = (
+        _appointment_queryset()
+        .filter(start__gte=start, start__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+    )
     if not user.has_perm(BOOK) and not user.has_perm("appointments.change_room"):
         # A provider sees their own day; the front desk and admins see everyone's.
         mine = qs.filter(provider=user)
@@ -406,7 +411,7 @@ def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
     for name, (day, value) in _baseline(plan).items():
         series[name].append(Point("Assessment", day, value))
     appointments = list(
-        Appointment.objects.filter(plan_session__plan=plan, status="done")
+        Appointment.objects.filter(plan_session__plan=plan, status=AppointmentStatus.DONE)
         .select_related("plan_session")
         .prefetch_related(
             Prefetch("treated_areas", queryset=TreatedArea.objects.select_related("area"))

@@ -238,6 +238,7 @@ def test_concurrent_bookings_of_one_slot_exactly_one_wins(provider, front_desk):
     assert len(losers) == len(sessions) - 1, results
     for loser in losers:
         assert "Session 1:" in loser.message
+        assert loser.kind.offers_alternatives
         assert loser.alternatives, "the loser is offered the next free slots"
         assert loser.alternatives[0].start >= at(monday, "11:30")
     assert Appointment.objects.filter(status="booked").count() == 1
@@ -367,6 +368,95 @@ def test_cancel_frees_the_slot_and_tells_about_later_sessions(clinic, front_desk
     # Its session can be booked again, in the freed slot.
     (again,) = svc.appointment_book_course(plan=plan, by=front_desk)
     assert again.plan_session_id == first.plan_session_id
+
+
+def test_a_session_moved_past_its_window_is_kept_and_flagged(clinic, provider, front_desk):
+    monday = next_monday()
+    plan = accepted_plan(start=monday)
+    _, second, third = svc.appointment_book_course(plan=plan, by=front_desk)
+    late = monday + datetime.timedelta(days=50)  # 50 days after session 1; the window is 44
+    outcome = svc.appointment_reschedule(
+        appointment=second,
+        slot=Slot(at(late, "10:00"), at(late, "10:30"), provider.pk, clinic.rooms[0].pk),
+        reason="Patient away",
+        by=front_desk,
+    )
+    assert [(c.kind, c.number) for c in outcome.changes] == [
+        (svc.ChangeKind.ASKED_TOO_LATE, 2),
+        (svc.ChangeKind.LATER_MOVED, 3),
+    ]
+    assert outcome.attention == [outcome.changes[0].text]
+    assert "50 days after the previous session" in outcome.attention[0]
+    third.refresh_from_db()
+    assert to_local(third.start).date() == late + datetime.timedelta(days=28)
+
+
+def test_a_move_too_close_is_refused_with_its_code(clinic, provider, front_desk):
+    monday = next_monday()
+    _, second = svc.appointment_book_course(
+        plan=accepted_plan(start=monday, sessions=2), by=front_desk
+    )
+    day = monday + datetime.timedelta(days=14)
+    slot = Slot(at(day, "10:00"), at(day, "10:30"), provider.pk, clinic.rooms[0].pk)
+    with pytest.raises(ValidationError) as caught:
+        svc.appointment_reschedule(appointment=second, slot=slot, reason="Asked", by=front_desk)
+    assert caught.value.code == svc.TOO_CLOSE
+
+
+def test_cancelling_says_later_sessions_are_kept(clinic, front_desk):
+    first, *_ = svc.appointment_book_course(plan=accepted_plan(), by=front_desk)
+    outcome = svc.appointment_cancel(appointment=first, reason="Flu", by=front_desk)
+    assert [c.kind for c in outcome.changes] == [svc.ChangeKind.LATER_KEPT]
+    assert outcome.moved == []
+
+
+def test_booking_errors_have_a_kind(clinic, provider, front_desk):
+    monday = next_monday()
+    plan = accepted_plan(start=monday, sessions=1)
+    (booked,) = svc.appointment_book_course(plan=plan, by=front_desk)
+    later = Slot(at(monday, "14:00"), at(monday, "14:30"), provider.pk, clinic.rooms[0].pk)
+    with pytest.raises(svc.BookingError) as again:
+        svc.appointment_book(plan_session=booked.plan_session, slot=later, by=front_desk)
+    assert again.value.kind is svc.BookingErrorKind.ALREADY_BOOKED
+    assert not again.value.alternatives  # nothing to offer: the session has its appointment
+    other = accepted_plan(start=monday, sessions=1).sessions.get()
+    taken = Slot(at(monday, "09:00"), at(monday, "09:30"), provider.pk, clinic.rooms[1].pk)
+    with pytest.raises(svc.BookingError) as busy:
+        svc.appointment_book(plan_session=other, slot=taken, by=front_desk)
+    assert busy.value.kind is svc.BookingErrorKind.SLOT_UNAVAILABLE
+    assert busy.value.alternatives
+
+
+def test_a_course_with_no_free_slot_says_so(clinic, provider, front_desk):
+    provider.provider_profile.hours.all().delete()  # the only provider never works
+    with pytest.raises(svc.BookingError) as caught:
+        svc.appointment_book_course(plan=accepted_plan(), by=front_desk)
+    assert caught.value.kind is svc.BookingErrorKind.NO_FREE_SLOT
+    assert caught.value.message.startswith("Session 1: ")
+
+
+def test_a_plan_not_bookable_is_refused_with_its_code(clinic, front_desk):
+    for plan in (accepted_plan(status="draft"), accepted_plan(consented=False)):
+        with pytest.raises(ValidationError) as caught:
+            svc.appointment_book_course(plan=plan, by=front_desk)
+        assert caught.value.code == svc.NOT_BOOKABLE
+
+
+def test_losing_a_race_for_the_session_is_told_apart_from_a_taken_time(clinic, provider):
+    monday = next_monday()
+    session = accepted_plan(start=monday, sessions=1).sessions.get()
+    appointment_at(session, at(monday, "10:00"), provider=provider, room=clinic.rooms[0])
+    loser = Appointment(
+        plan_session=session,
+        start=timezone.make_aware(at(monday, "14:00")),
+        end=timezone.make_aware(at(monday, "14:30")),
+        provider=provider,
+        room=clinic.rooms[1],
+    )
+    with pytest.raises(svc.BookingError) as caught:
+        svc._save_guarded(loser)
+    assert caught.value.kind is svc.BookingErrorKind.SESSION_TAKEN
+    assert caught.value.message == "This session was just booked by someone else."
 
 
 # --- Recording -----------------------------------------------------------------------------

@@ -149,7 +149,7 @@ def appointments(request: HttpRequest, q: Query[CalendarQuery]):
 @router.get("/plans/{plan_id}/proposal", response=ProposalOut, summary="A slot for every session")
 def proposal(request: HttpRequest, plan_id: int):
     require_perm(request, sel.BOOK)
-    plan = sel.plan_get_for_user(user=request.user, pk=plan_id)
+    plan = sel.course_get_for_user(user=request.user, pk=plan_id)
     problem = svc.plan_booking_problem(plan)
     if problem:
         raise bad_request({"plan": [problem]})
@@ -177,7 +177,7 @@ def proposal(request: HttpRequest, plan_id: int):
 )
 def book(request: HttpRequest, plan_id: int, payload: BookIn):
     require_perm(request, sel.BOOK)
-    plan = sel.plan_get_for_user(user=request.user, pk=plan_id)
+    plan = sel.course_get_for_user(user=request.user, pk=plan_id)
     slots = None
     if payload.sessions is not None:
         durations = dict(plan.sessions.values_list("number", "duration_minutes"))

@@ -3,16 +3,25 @@ cleaned data to treatments.appointments.services."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
-from treatments.appointments.models import AppointmentStatus, ProgressPhoto
-from treatments.appointments.services import photo_max_bytes, slot_from_token, slot_token
+from treatments.appointments.models import Appointment, AppointmentStatus, ProgressPhoto
+from treatments.appointments.services import (
+    AreaRecord,
+    CourseChoices,
+    photo_max_bytes,
+    slot_from_token,
+    slot_token,
+)
 from treatments.catalog.models import BodyArea
 from treatments.engine import slots as scheduling
+from treatments.plans.models import PlanSession
 
 
 def slot_label(slot: scheduling.Slot, names: dict[tuple[str, int], str]) -> str:
@@ -63,9 +72,73 @@ class RescheduleForm(ReasonForm):
         self.fields["slot"].choices = slot_choices(slots, names or {})
         self.order_fields(["slot", "reason"])
 
+    def slot_groups(self) -> list[tuple[str, list]]:
+        """The slot radios grouped by day ("Tue Nov 24"), for a calmer list."""
+        groups: dict[str, list] = {}
+        for radio in self["slot"]:
+            groups.setdefault(str(radio.choice_label).split(",")[0], []).append(radio)
+        return list(groups.items())
+
+
+class SessionBookForm(RescheduleForm):
+    """A slot for one session; booking needs no reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        self.fields["reason"].widget = self.fields["reason"].hidden_widget()
+
 
 class DateForm(forms.Form):
     day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+
+    @classmethod
+    def pick(cls, params, *, default: date) -> tuple[DateForm, date]:
+        """The day asked for in `params` (or `default`), and the form that shows it."""
+        form = cls(params or None)
+        if form.is_valid():
+            return form, form.cleaned_data["day"]
+        if not form.is_bound:
+            form = cls(initial={"day": default})
+        return form, default
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    session: PlanSession
+    proposed: scheduling.ProposedSession | None
+    field: forms.BoundField | None  # the slot select, for a session to book
+    booked: Appointment | None  # its appointment, for a session booked already
+
+
+class CourseBookingForm(forms.Form):
+    """The course proposal: a select per unbooked session offering its free slots, the
+    proposed one first and selected."""
+
+    def __init__(self, *args, choices: CourseChoices, names: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows: list[ProposalRow] = []
+        self._numbers: dict[str, int] = {}
+        for choice in choices.sessions:
+            if choice.booked is not None:
+                self.rows.append(ProposalRow(choice.session, choice.proposed, None, choice.booked))
+                continue
+            number = choice.session.number
+            name = f"slot_{number}"
+            options = slot_choices(choice.options, names)
+            self.fields[name] = SlotField(label=f"Session {number}", choices=options)
+            if choice.proposed and choice.proposed.slot:
+                self.fields[name].initial = options[0][0]
+            self._numbers[name] = number
+            self.rows.append(ProposalRow(choice.session, choice.proposed, self[name], None))
+
+    def slots(self) -> dict[int, scheduling.Slot]:
+        """Session number -> the slot chosen for it."""
+        return {
+            self._numbers[name]: value
+            for name, value in self.cleaned_data.items()
+            if name in self._numbers and value is not None
+        }
 
 
 STATUS_CHOICES = [
@@ -79,6 +152,11 @@ UNIT_FIELDS = {
     "cycle": ("cycles",),
     "applicator": ("applicators",),
 }
+
+
+# The appointment's own fields the record form edits, and the per-area ones.
+RECORD_FIELDS = ("intake_reconfirmed", "intake_changes", "side_effects", "notes", "weight_kg")
+AREA_FIELDS = ("vials", "lot_numbers", "volume_ml", "cycles", "applicators", "pinch_mm")
 
 
 class SessionRecordForm(forms.Form):
@@ -107,8 +185,16 @@ class SessionRecordForm(forms.Form):
         help_text="For a cancelled session, say why.",
     )
 
-    def __init__(self, *args, areas: list[dict], area_names: dict[str, str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        areas: list[dict],
+        area_names: dict[str, str],
+        body_areas: dict[str, BodyArea] | None = None,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.body_areas = body_areas or {}
         self.area_rows = []
         for item in areas:
             code = item["area"]
@@ -121,6 +207,29 @@ class SessionRecordForm(forms.Form):
             self.area_rows.append(
                 {"code": code, "name": area_names.get(code, code), "item": item, "fields": fields}
             )
+
+    @classmethod
+    def for_appointment(
+        cls, data, *, appointment: Appointment, body_areas: dict[str, BodyArea]
+    ) -> SessionRecordForm:
+        """The record form for an appointment, filled with what was recorded so far (a booked
+        session is about to be done)."""
+        initial = {
+            "status": appointment.status
+            if appointment.status != AppointmentStatus.BOOKED
+            else AppointmentStatus.DONE,
+            **{name: getattr(appointment, name) for name in RECORD_FIELDS},
+        }
+        for row in appointment.treated_areas.select_related("area"):
+            for name in AREA_FIELDS:
+                initial[f"{row.area.code}__{name}"] = getattr(row, name)
+        return cls(
+            data,
+            initial=initial,
+            areas=list(appointment.plan_session.areas or []),
+            area_names={code: area.name for code, area in body_areas.items()},
+            body_areas=body_areas,
+        )
 
     def clean(self):
         data = super().clean()
@@ -138,6 +247,36 @@ class SessionRecordForm(forms.Form):
             values = {key.split("__", 1)[1]: self.cleaned_data.get(key) for key in row["fields"]}
             out.append({"code": row["code"], **values})
         return out
+
+    def record(self) -> dict:
+        """The keyword arguments of services.session_record, from the cleaned data."""
+        data = self.cleaned_data
+        areas = [
+            AreaRecord(
+                area=self.body_areas[r["code"]],
+                vials=r.get("vials"),
+                lot_numbers=r.get("lot_numbers") or "",
+                volume_ml=r.get("volume_ml"),
+                cycles=r.get("cycles"),
+                applicators=r.get("applicators"),
+                pinch_mm=r.get("pinch_mm"),
+            )
+            for r in self.area_records()
+            if r["code"] in self.body_areas
+        ]
+        return {
+            "status": data["status"],
+            **{name: data[name] for name in RECORD_FIELDS},
+            "areas": areas,
+        }
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """Show a refusal of the service on the field it names, or above the form."""
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
 
     def bound_rows(self):
         return [{**row, "bound": [self[key] for key in row["fields"]]} for row in self.area_rows]

@@ -8,7 +8,7 @@ from datetime import datetime
 from django.conf import settings
 from icalendar import Calendar, Event
 
-from treatments.appointments.models import Appointment
+from treatments.appointments.models import Appointment, AppointmentStatus
 
 PRODID = "-//Contour//Sessions//EN"
 
@@ -36,7 +36,9 @@ def _event(appointment: Appointment, *, private: bool, stamp: datetime) -> Event
         "description",
         f"{settings.CLINIC_NAME}. With {appointment.provider.get_full_name() or appointment.provider.get_username()}.",
     )
-    event.add("status", "CANCELLED" if appointment.status == "cancelled" else "CONFIRMED")
+    event.add(
+        "status", "CANCELLED" if appointment.status == AppointmentStatus.CANCELLED else "CONFIRMED"
+    )
     return event
 
 

@@ -1,8 +1,8 @@
 """Sessions: the clinic's resources and hours, appointments, session records and progress.
 
-Imported at the bottom of treatments/models.py so Django sees these models in the
-`treatments` app. Cross-references use strings ("plans.PlanSession") to avoid an import
-cycle with models.py.
+The `appointments` app's models. Their tables keep the `treatments_` names (db_table) from
+when they lived in the treatments app. Other apps' models are referenced by string
+("plans.PlanSession", "treatments.Treatment").
 """
 
 from __future__ import annotations

@@ -16,10 +16,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from consultations.selectors import VIEW_SCREENING, intake_latest_submitted
+from treatments.appointments import calendar_grid as grid
 from treatments.appointments.models import (
     ACTIVE_STATUSES,
     HOLDS_SESSION,
     Appointment,
+    AppointmentStatus,
     Device,
     OpeningHours,
     ProgressPhoto,
@@ -27,16 +30,15 @@ from treatments.appointments.models import (
     Room,
     TreatedArea,
 )
-from treatments.catalog.models import CatalogSettings, ClinicClosure, Treatment
+from treatments.catalog.models import BodyArea, CatalogSettings, ClinicClosure, Treatment
 from treatments.engine import slots as scheduling
+from treatments.plans.lifecycle import BOOKABLE_STATUSES, WITH_SESSIONS
 from treatments.plans.models import Plan, PlanConsent, PlanSession
 
 BOOK = "appointments.book_appointment"
 RECORD = "appointments.record_session"
 VIEW = "appointments.view_appointment"
 VIEW_PHOTOS = "appointments.view_progressphoto"
-
-BOOKABLE_STATUSES = ("accepted", "in_progress")
 
 
 # --- Time ------------------------------------------------------------------------------------
@@ -143,16 +145,29 @@ def _plan_queryset() -> QuerySet[Plan]:
     return Plan.objects.select_related("patient", "treatment")
 
 
-def plan_get_for_user(*, user, pk: int) -> Plan:
-    """A plan whose sessions the user may see (any staff member with the sessions view)."""
+def course_get_for_user(*, user, pk: int) -> Plan:
+    """A plan, to see or book its course of sessions: any staff member with the sessions view
+    may (the front desk too, who cannot open the plan itself); 404 otherwise. Not the plans
+    app's plan_get_for_user, which is the plan's own page (per patient, plans.view_plan)."""
     if not user.has_perm(VIEW):
         raise Http404
     return get_object_or_404(_plan_queryset(), pk=pk)
 
 
+def course_session_get_for_user(*, user, pk: int) -> PlanSession:
+    """A session of a plan, with its plan, patient and treatment, on the same terms as
+    course_get_for_user."""
+    if not user.has_perm(VIEW):
+        raise Http404
+    return get_object_or_404(
+        PlanSession.objects.select_related("plan__patient", "plan__treatment"), pk=pk
+    )
+
+
 def plans_to_book() -> list[Plan]:
-    """Accepted or running, consented plans with a session that has no appointment standing
-    for it (never booked, cancelled or missed)."""
+    """Plans that can be booked (the lifecycle's rule, plan_can_be_booked, as a query: a
+    bookable status and the patient's signed consent) with a session that has no appointment
+    standing for it (never booked, cancelled or missed)."""
     booked = Appointment.objects.filter(status__in=HOLDS_SESSION).values("plan_session_id")
     return list(
         _plan_queryset()
@@ -162,7 +177,6 @@ def plans_to_book() -> list[Plan]:
             unbooked_count=Count("sessions", filter=~Q(sessions__in=booked), distinct=True),
         )
         .filter(unbooked_count__gt=0)
-        # Issue 5's rule: only a plan with the patient's signed consent is booked.
         .filter(Exists(PlanConsent.objects.filter(plan=OuterRef("pk"))))
         .order_by("start_date", "pk")
     )
@@ -229,7 +243,11 @@ def appointments_with_details(*, pks: list[int]) -> list[Appointment]:
 
 def appointments_today(*, user, today: date) -> list[Appointment]:
     start, end = day_bounds(today, today)
-    qs = _appointment_queryset().filter(start__gte=start, start__lt=end).exclude(status="cancelled")
+    qs = (
+        _appointment_queryset()
+        .filter(start__gte=start, start__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+    )
     if not user.has_perm(BOOK) and not user.has_perm("appointments.change_room"):
         # A provider sees their own day; the front desk and admins see everyone's.
         mine = qs.filter(provider=user)
@@ -251,6 +269,99 @@ def calendar_resources() -> dict[str, list[tuple[int, str]]]:
         "room": list(Room.objects.filter(active=True).values_list("pk", "name")),
         "device": list(Device.objects.filter(active=True).values_list("pk", "name")),
     }
+
+
+def resource_names(
+    resources: dict[str, list[tuple[int, str]]] | None = None,
+) -> dict[tuple[str, int], str]:
+    """("room", 3) -> "Room 1", for every active provider, room and device (3 queries, none
+    when `resources` from calendar_resources() is given)."""
+    resources = calendar_resources() if resources is None else resources
+    return {(kind, pk): name for kind, items in resources.items() for pk, name in items}
+
+
+def opening_hours() -> list[tuple[time, time]]:
+    """Every opening stretch of the week as (starts, ends), for the calendar's time axis."""
+    return list(OpeningHours.objects.values_list("starts", "ends"))
+
+
+@dataclass
+class CalendarColumn:
+    day: date
+    title: str
+    is_today: bool
+    events: list[tuple[grid.Block, Appointment]]  # where each appointment is drawn
+
+
+@dataclass
+class CalendarPage:
+    query: grid.CalendarQuery
+    resources: dict[str, list[tuple[int, str]]]
+    resource_name: str
+    columns: list[CalendarColumn]
+    grid: grid.Grid
+    count: int
+
+
+def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
+    """The calendar for a day or a week, everyone's or one resource's, laid out (5 queries:
+    the resource picker's 3, the appointments with everything a block shows, the hours).
+    404 for a resource that does not exist or is inactive."""
+    resources = calendar_resources()
+    names = resource_names(resources)
+    if query.resource and query.resource not in names:
+        raise Http404
+    start, end = day_bounds(query.days[0], query.days[-1])
+    appointments = appointments_between(start=start, end=end, resource=query.resource)
+    if query.by_provider:
+        specs = grid.provider_columns(query.day, resources["provider"])
+    else:
+        specs = grid.day_columns(query.days, today=today)
+    entries = [
+        grid.Entry(a.pk, to_local(a.start), to_local(a.end), a.provider_id) for a in appointments
+    ]
+    layout = grid.layout(specs, opening=opening_hours(), entries=entries)
+    by_id = {a.pk: a for a in appointments}
+    return CalendarPage(
+        query=query,
+        resources=resources,
+        resource_name=names.get(query.resource, "") if query.resource else "",
+        columns=[
+            CalendarColumn(c.day, c.title, c.is_today, [(b, by_id[b.id]) for b in c.blocks])
+            for c in layout.columns
+        ],
+        grid=layout,
+        count=len(appointments),
+    )
+
+
+def session_body_areas(*, appointment: Appointment) -> QuerySet[BodyArea]:
+    """The body areas the appointment's session treats (for its record and photos)."""
+    codes = [item["area"] for item in appointment.plan_session.areas or []]
+    return BodyArea.objects.filter(code__in=codes)
+
+
+def screening_to_reconfirm(*, user, patient):
+    """The patient's latest intake with its flags, to re-confirm before treating; None when
+    the user may not see screening (or there is no intake)."""
+    return intake_latest_submitted(patient=patient) if user.has_perm(VIEW_SCREENING) else None
+
+
+def provider_feed_appointments(*, profile: ProviderProfile, since: datetime) -> QuerySet:
+    """The provider's active appointments ending after `since`, with what the feed shows."""
+    return (
+        Appointment.objects.filter(
+            provider=profile.user, end__gte=since, status__in=ACTIVE_STATUSES
+        )
+        .select_related(
+            "plan_session__plan__patient",
+            "plan_session__plan__treatment",
+            "room",
+            "device",
+            "provider",
+        )
+        .order_by("start")
+    )
 
 
 def provider_get_by_token(*, token: str) -> ProviderProfile | None:
@@ -300,7 +411,7 @@ def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
     for name, (day, value) in _baseline(plan).items():
         series[name].append(Point("Assessment", day, value))
     appointments = list(
-        Appointment.objects.filter(plan_session__plan=plan, status="done")
+        Appointment.objects.filter(plan_session__plan=plan, status=AppointmentStatus.DONE)
         .select_related("plan_session")
         .prefetch_related(
             Prefetch("treated_areas", queryset=TreatedArea.objects.select_related("area"))
@@ -337,9 +448,7 @@ def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
 def patient_plans_with_sessions(*, patient) -> list[Plan]:
     """The patient's plans that are booked or can be: accepted, running or completed."""
     return list(
-        _plan_queryset()
-        .filter(patient=patient, status__in=(*BOOKABLE_STATUSES, "completed"))
-        .order_by("-start_date")
+        _plan_queryset().filter(patient=patient, status__in=WITH_SESSIONS).order_by("-start_date")
     )
 
 
@@ -391,11 +500,3 @@ def session_timeline_events(patient, intakes) -> list:
                 )
             )
     return events
-
-
-try:  # the patient timeline hook arrives with issue 4
-    from consultations.selectors import register_timeline_source
-except ImportError:  # pragma: no cover
-    pass
-else:
-    register_timeline_source(session_timeline_events)

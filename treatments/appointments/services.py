@@ -10,8 +10,9 @@ the front desk a clear reason and is the only guard on SQLite (whose writes are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from enum import StrEnum
 from io import BytesIO
 from itertools import pairwise
 
@@ -33,16 +34,16 @@ from treatments.appointments.models import (
     TreatedArea,
 )
 from treatments.appointments.selectors import (
-    BOOKABLE_STATUSES,
     clinic_snapshot,
     need_for,
+    plan_course,
     rules_for,
     to_aware,
     to_local,
 )
 from treatments.catalog.models import BodyArea
 from treatments.engine import slots as scheduling
-from treatments.plans.lifecycle import plan_can_be_booked
+from treatments.plans.lifecycle import BOOKABLE_STATUSES, plan_can_be_booked
 from treatments.plans.models import Plan, PlanSession, PlanStatus
 from treatments.plans.services import plan_transition
 
@@ -50,29 +51,71 @@ ALTERNATIVES = 5  # how many next free slots a conflict offers
 ALTERNATIVES_DAYS = 21
 
 
-class BookingError(Exception):
-    """A booking that cannot be made, with a sentence for the front desk and, when a slot was
-    taken, the next free slots for the same session."""
+class BookingErrorKind(StrEnum):
+    """Why a booking failed, for callers to branch on (the message is for people)."""
 
-    def __init__(self, message: str, alternatives: tuple[scheduling.Slot, ...] = ()):
+    # The slot finder refuses the slot: taken, closed, outside hours, provider not working...
+    SLOT_UNAVAILABLE = "slot_unavailable"
+    # Another booking of the same provider, room or device committed first.
+    SLOT_TAKEN = "slot_taken"
+    # Another booking of the same session committed first.
+    SESSION_TAKEN = "session_taken"
+    # The session already has an appointment standing for it.
+    ALREADY_BOOKED = "already_booked"
+    # The course proposal found no free slot for a session.
+    NO_FREE_SLOT = "no_free_slot"
+
+    @property
+    def offers_alternatives(self) -> bool:
+        """Whether the answer is the next free slots for the same session."""
+        return self in (
+            BookingErrorKind.SLOT_UNAVAILABLE,
+            BookingErrorKind.SLOT_TAKEN,
+            BookingErrorKind.SESSION_TAKEN,
+        )
+
+
+class BookingError(Exception):
+    """A booking that cannot be made: its kind, a sentence for the front desk and, when a slot
+    was taken, the next free slots for the same session."""
+
+    def __init__(
+        self,
+        kind: BookingErrorKind,
+        message: str,
+        alternatives: tuple[scheduling.Slot, ...] = (),
+    ):
         super().__init__(message)
+        self.kind = kind
         self.message = message
         self.alternatives = alternatives
+
+
+# Codes of the ValidationErrors the booking services raise (rules, not conflicts).
+NOT_BOOKABLE = "not_bookable"  # the plan is not accepted, or not signed
+TOO_CLOSE = "too_close"  # closer to the previous session than the minimum interval
 
 
 # --- Plans ---------------------------------------------------------------------------------
 
 
 def plan_booking_problem(plan: Plan) -> str:
-    """Why the plan's sessions cannot be booked ("" when they can): issue 5's rule, accepted
-    (or under way) and consented."""
+    """Why the plan's sessions cannot be booked ("" when they can), in words for the front
+    desk. The rule itself is the plans lifecycle's (plan_can_be_booked); this only explains
+    which half of it is missing."""
+    if plan_can_be_booked(plan):
+        return ""
     if plan.status not in BOOKABLE_STATUSES:
         return (
             f"Only an accepted plan can be booked; this one is {plan.get_status_display().lower()}."
         )
-    if not plan_can_be_booked(plan):
-        return "This plan cannot be booked yet: the patient has not signed the consent."
-    return ""
+    return "This plan cannot be booked yet: the patient has not signed the consent."
+
+
+def _require_bookable(plan: Plan) -> None:
+    problem = plan_booking_problem(plan)
+    if problem:
+        raise ValidationError(problem, code=NOT_BOOKABLE)
 
 
 def _set_plan_status(plan: Plan, to: str, *, by, note: str) -> None:
@@ -189,10 +232,100 @@ def course_proposal(*, plan: Plan, now: datetime) -> scheduling.CourseProposal:
     )
 
 
-def _conflict(plan_session: PlanSession, slot: scheduling.Slot, reason: str) -> BookingError:
+# How many free slots the one-session pickers offer, and over how many days.
+PICKER_SLOTS = 24
+PICKER_DAYS = 14
+# How many slots each session's select offers on the course proposal.
+OPTIONS_PER_SESSION = 8
+
+
+def picker_slots(
+    *, plan_session: PlanSession, day: date, now: datetime, exclude: tuple[int, ...] = ()
+) -> tuple[scheduling.Slot, ...]:
+    """Free slots to pick for one session, from the start of `day` (never before now) and
+    two weeks on; `exclude` the appointment being moved, whose time is free to take."""
+    after = max(datetime.combine(day, time()), to_local(now))
+    return next_free_slots(
+        plan_session=plan_session,
+        after=after,
+        limit=PICKER_SLOTS,
+        days=PICKER_DAYS,
+        exclude=exclude,
+    )
+
+
+@dataclass(frozen=True)
+class SessionChoice:
+    """A session on the course proposal: its appointment when it has one; otherwise the
+    proposed slot and the others to choose from."""
+
+    session: PlanSession
+    proposed: scheduling.ProposedSession | None
+    booked: Appointment | None = None
+    options: tuple[scheduling.Slot, ...] = ()  # the proposed slot first, then one a day
+
+
+@dataclass(frozen=True)
+class CourseChoices:
+    sessions: tuple[SessionChoice, ...]
+    complete: bool  # every session has a proposed slot
+
+
+def _options(
+    clinic: scheduling.Clinic,
+    plan: Plan,
+    session: PlanSession,
+    proposed: scheduling.ProposedSession,
+    now: datetime,
+) -> tuple[scheduling.Slot, ...]:
+    """The proposed slot first, then the first free slot of each other day in the window."""
+    found = scheduling.free_slots(
+        clinic,
+        need=need_for(plan.treatment),
+        duration_minutes=session.duration_minutes,
+        first_day=proposed.earliest,
+        last_day=proposed.latest,
+        not_before=to_local(now),
+        limit=OPTIONS_PER_SESSION * 6,
+    )
+    picked = [proposed.slot] if proposed.slot else []
+    seen_days = {proposed.slot.start.date()} if proposed.slot else set()
+    for option in found:
+        if option.start.date() not in seen_days and len(picked) < OPTIONS_PER_SESSION:
+            picked.append(option)
+            seen_days.add(option.start.date())
+    return tuple(picked)
+
+
+def course_choices(*, plan: Plan, now: datetime) -> CourseChoices:
+    """The course proposal with, for every unbooked session, the slots to choose from."""
+    proposal = course_proposal(plan=plan, now=now)
+    by_number = {p.number: p for p in proposal.sessions}
+    booked = {r.session.number: r.appointment for r in plan_course(plan=plan) if r.appointment}
+    clinic = None
+    sessions = []
+    for session in plan.sessions.order_by("number"):
+        proposed = by_number.get(session.number)
+        if session.number in booked:
+            sessions.append(SessionChoice(session, proposed, booked[session.number]))
+            continue
+        options: tuple[scheduling.Slot, ...] = ()
+        if proposed is not None:
+            if clinic is None:  # one snapshot for every session's window
+                clinic = clinic_snapshot(
+                    first_day=proposal.sessions[0].earliest,
+                    last_day=max(p.latest for p in proposal.sessions),
+                )
+            options = _options(clinic, plan, session, proposed, now)
+        sessions.append(SessionChoice(session, proposed, None, options))
+    return CourseChoices(tuple(sessions), proposal.complete)
+
+
+def _conflict(plan_session: PlanSession, slot: scheduling.Slot, exc: BookingError) -> BookingError:
     alternatives = next_free_slots(plan_session=plan_session, after=slot.start)
     return BookingError(
-        f"Session {plan_session.number}: {reason} "
+        exc.kind,
+        f"Session {plan_session.number}: {exc.message} "
         + ("Here are the next free slots." if alternatives else "No free slot in the next weeks."),
         alternatives,
     )
@@ -222,7 +355,17 @@ def _check_slot(
     clinic = clinic_snapshot(first_day=day, last_day=day, exclude=exclude)
     problem = scheduling.slot_is_free(clinic, need=need_for(plan_session.plan.treatment), slot=slot)
     if problem:
-        raise BookingError(problem)
+        raise BookingError(BookingErrorKind.SLOT_UNAVAILABLE, problem)
+
+
+def _session_held_elsewhere(appointment: Appointment) -> bool:
+    return (
+        Appointment.objects.filter(
+            plan_session_id=appointment.plan_session_id, status__in=HOLDS_SESSION
+        )
+        .exclude(pk=appointment.pk)
+        .exists()
+    )
 
 
 def _save_guarded(appointment: Appointment) -> None:
@@ -232,10 +375,15 @@ def _save_guarded(appointment: Appointment) -> None:
     except IntegrityError as exc:
         # Another booking committed first: the same session (unique active appointment per
         # session) or, on PostgreSQL, the same provider, room or device (exclusion
-        # constraints). The loser learns it here.
-        if "one_active_appointment_per_session" in str(exc):
-            raise BookingError("This session was just booked by someone else.") from exc
-        raise BookingError("That time was just taken by another booking.") from exc
+        # constraints). The loser learns it here; the savepoint keeps the transaction usable
+        # to ask which.
+        if _session_held_elsewhere(appointment):
+            raise BookingError(
+                BookingErrorKind.SESSION_TAKEN, "This session was just booked by someone else."
+            ) from exc
+        raise BookingError(
+            BookingErrorKind.SLOT_TAKEN, "That time was just taken by another booking."
+        ) from exc
 
 
 # PostgreSQL aborts one of two transactions that wait on each other's exclusion-constraint
@@ -287,16 +435,17 @@ def _log(appointment: Appointment, kind: str, detail: str, by) -> None:
 def appointment_book(*, plan_session: PlanSession, slot: scheduling.Slot, by) -> Appointment:
     """Book one session in a given slot."""
     plan = plan_session.plan
-    problem = plan_booking_problem(plan)
-    if problem:
-        raise ValidationError(problem)
+    _require_bookable(plan)
 
     def work() -> Appointment:
         with transaction.atomic():
             # One booking of a plan at a time: a double click or two desks at once.
             Plan.objects.select_for_update().filter(pk=plan.pk).first()
             if plan_session.appointments.filter(status__in=HOLDS_SESSION).exists():
-                raise BookingError(f"Session {plan_session.number} is already booked.")
+                raise BookingError(
+                    BookingErrorKind.ALREADY_BOOKED,
+                    f"Session {plan_session.number} is already booked.",
+                )
             appointment = _book_one(plan_session=plan_session, slot=slot, by=by)
             _check_intervals(plan)
             return appointment
@@ -304,9 +453,19 @@ def appointment_book(*, plan_session: PlanSession, slot: scheduling.Slot, by) ->
     try:
         return _retrying(work)
     except BookingError as exc:
-        if exc.alternatives or "already booked." in exc.message:
+        if not exc.kind.offers_alternatives:
             raise
-        raise _conflict(plan_session, slot, exc.message) from exc
+        raise _conflict(plan_session, slot, exc) from exc
+
+
+def _proposed_slots(plan: Plan, now: datetime) -> dict[int, scheduling.Slot]:
+    proposal = course_proposal(plan=plan, now=now)
+    missing = [p for p in proposal.sessions if p.slot is None]
+    if missing:
+        raise BookingError(
+            BookingErrorKind.NO_FREE_SLOT, f"Session {missing[0].number}: {missing[0].problem}"
+        )
+    return {p.number: p.slot for p in proposal.sessions}
 
 
 def appointment_book_course(
@@ -315,15 +474,9 @@ def appointment_book_course(
     """Book every unbooked session of the plan: in the given slots (session number -> slot),
     or as proposed. All or nothing: if one session cannot be booked, none is."""
     now = now or timezone.now()
-    problem = plan_booking_problem(plan)
-    if problem:
-        raise ValidationError(problem)
+    _require_bookable(plan)
     if slots is None:
-        proposal = course_proposal(plan=plan, now=now)
-        missing = [p for p in proposal.sessions if p.slot is None]
-        if missing:
-            raise BookingError(f"Session {missing[0].number}: {missing[0].problem}")
-        slots = {p.number: p.slot for p in proposal.sessions}
+        slots = _proposed_slots(plan, now)
     sessions = {s.number: s for s in plan.sessions.order_by("number")}
     state: dict = {"current": None}
 
@@ -349,9 +502,9 @@ def appointment_book_course(
         return _retrying(work)
     except BookingError as exc:
         current = state["current"]
-        if current is None or exc.alternatives:
+        if current is None or not exc.kind.offers_alternatives:
             raise
-        raise _conflict(current, slots[current.number], exc.message) from exc
+        raise _conflict(current, slots[current.number], exc) from exc
 
 
 def _check_intervals(plan: Plan) -> None:
@@ -369,8 +522,34 @@ def _check_intervals(plan: Plan) -> None:
         if (day - previous).days < rules.min_interval_days:
             raise ValidationError(
                 f"Session {number} is only {(day - previous).days} days after the previous "
-                f"one; the minimum for {plan.treatment.name} is {rules.min_interval_days} days."
+                f"one; the minimum for {plan.treatment.name} is {rules.min_interval_days} days.",
+                code=TOO_CLOSE,
             )
+
+
+# --- Moving and cancelling -----------------------------------------------------------------
+
+
+class ChangeKind(StrEnum):
+    """What a move or a cancellation means for a session of the course."""
+
+    # The session asked for lands closer to the previous one than the minimum: refused.
+    ASKED_TOO_CLOSE = "asked_too_close"
+    # The session asked for lands later than its window allows: kept, for the desk to check.
+    ASKED_TOO_LATE = "asked_too_late"
+    # A later session broke the interval rules and moved to its first free slot.
+    LATER_MOVED = "later_moved"
+    # A later session breaks the interval rules and has no free slot in its window.
+    LATER_STUCK = "later_stuck"
+    # After a cancellation the later sessions stay as booked, unchecked.
+    LATER_KEPT = "later_kept"
+
+
+@dataclass(frozen=True)
+class CourseChange:
+    kind: ChangeKind
+    number: int  # the session it is about
+    text: str  # in words for the front desk
 
 
 @dataclass
@@ -378,8 +557,17 @@ class Outcome:
     """What a reschedule or cancel did, for the front desk."""
 
     appointment: Appointment
-    moved: list[str] = field(default_factory=list)  # later sessions moved, in words
-    attention: list[str] = field(default_factory=list)  # problems left for the front desk
+    changes: list[CourseChange] = field(default_factory=list)
+
+    @property
+    def moved(self) -> list[str]:
+        """Later sessions that moved as well, in words."""
+        return [c.text for c in self.changes if c.kind is ChangeKind.LATER_MOVED]
+
+    @property
+    def attention(self) -> list[str]:
+        """Problems left for the front desk, in words."""
+        return [c.text for c in self.changes if c.kind is not ChangeKind.LATER_MOVED]
 
 
 def _course_state(plan: Plan) -> list[tuple[Appointment, scheduling.BookedSession]]:
@@ -389,17 +577,10 @@ def _course_state(plan: Plan) -> list[tuple[Appointment, scheduling.BookedSessio
         .select_related("plan_session")
         .order_by("plan_session__number")
     ):
-        slot = scheduling.Slot(
-            to_local(a.start), to_local(a.end), a.provider_id, a.room_id, a.device_id
+        booked = scheduling.BookedSession(
+            a.plan_session.number, a.plan_session.duration_minutes, _slot_of(a)
         )
-        out.append(
-            (
-                a,
-                scheduling.BookedSession(
-                    a.plan_session.number, a.plan_session.duration_minutes, slot
-                ),
-            )
-        )
+        out.append((a, booked))
     return out
 
 
@@ -411,6 +592,95 @@ def _slot_of(a: Appointment) -> scheduling.Slot:
 
 def _describe(slot: scheduling.Slot) -> str:
     return f"{slot.start:%a %b} {slot.start.day}, {slot.start:%H:%M}"
+
+
+def _day_before(
+    course: list[scheduling.BookedSession], moves: tuple[scheduling.Move, ...], number: int
+) -> date | None:
+    """The date of the session before `number` as the recheck saw it: where it moved to, if
+    it moved, else where it is."""
+    moved_to = {m.number: m.new for m in moves if m.new is not None}
+    days = [
+        (moved_to.get(b.number) or b.slot).start.date()
+        for b in sorted(course, key=lambda b: b.number)
+        if b.number < number and b.slot is not None
+    ]
+    return days[-1] if days else None
+
+
+def _classify(
+    move: scheduling.Move, *, asked: int, previous: date | None, rules: scheduling.CourseRules
+) -> CourseChange:
+    if move.number == asked:
+        gap = (move.old.start.date() - previous).days if previous and move.old else None
+        too_close = gap is not None and gap < rules.min_interval_days
+        kind = ChangeKind.ASKED_TOO_CLOSE if too_close else ChangeKind.ASKED_TOO_LATE
+        return CourseChange(kind, move.number, move.reason)
+    if move.new is None:
+        return CourseChange(ChangeKind.LATER_STUCK, move.number, move.reason)
+    return CourseChange(
+        ChangeKind.LATER_MOVED,
+        move.number,
+        f"Session {move.number} moved from {_describe(move.old)} to "
+        f"{_describe(move.new)}. {move.reason}",
+    )
+
+
+def _recheck_course(
+    plan: Plan, *, asked: int, now: datetime
+) -> list[tuple[CourseChange, scheduling.Move, Appointment]]:
+    """After session `asked` moved: each session of the course that now breaks the interval
+    rules, what it means, the slot finder's move and its appointment."""
+    treatment = plan.treatment
+    rules = rules_for(treatment)
+    state = _course_state(plan)
+    course = [b for _, b in state]
+    day_first = min(b.slot.start.date() for b in course)
+    day_last = max(b.slot.start.date() for b in course) + timedelta(
+        days=rules.max_gap_days * len(course) + 1
+    )
+    check = scheduling.recheck_course(
+        clinic_snapshot(first_day=day_first, last_day=day_last),
+        need=need_for(treatment),
+        course=course,
+        rules=rules,
+        not_before=to_local(now),
+        pinned=frozenset({asked}),
+    )
+    by_number = {b.number: a for a, b in state}
+    previous = _day_before(course, check.moves, asked)
+    return [
+        (_classify(move, asked=asked, previous=previous, rules=rules), move, by_number[move.number])
+        for move in check.moves
+    ]
+
+
+def _move_asked(appointment: Appointment, slot: scheduling.Slot, *, reason: str, by) -> None:
+    old = _slot_of(appointment)
+    _place(appointment, slot)
+    appointment.status_reason = reason
+    appointment.reminder_sent_at = None
+    appointment.full_clean()
+    _save_guarded(appointment)
+    _log(
+        appointment,
+        AppointmentEvent.MOVED,
+        f"From {_describe(old)} to {_describe(slot)}: {reason}",
+        by,
+    )
+
+
+def _move_later(later: Appointment, move: scheduling.Move, *, asked: int, reason: str, by):
+    _log(
+        later,
+        AppointmentEvent.MOVED,
+        f"From {_describe(move.old)} to {_describe(move.new)}, with session {asked}: {move.reason}",
+        by,
+    )
+    _place(later, move.new)
+    later.status_reason = f"Moved with session {asked}: {reason}"
+    later.reminder_sent_at = None
+    _save_guarded(later)
 
 
 def appointment_reschedule(
@@ -425,76 +695,29 @@ def appointment_reschedule(
     if appointment.status != AppointmentStatus.BOOKED:
         raise ValidationError("Only a booked session can be moved.")
     plan = appointment.plan_session.plan
-    treatment = plan.treatment
+    asked = appointment.plan_session.number
     outcome = Outcome(appointment)
 
     def work() -> None:
-        outcome.moved.clear()
-        outcome.attention.clear()
+        outcome.changes.clear()
         with transaction.atomic():
             Appointment.objects.select_for_update().filter(pk=appointment.pk).first()
             appointment.refresh_from_db()
             _check_slot(plan_session=appointment.plan_session, slot=slot, exclude=(appointment.pk,))
-            old = _slot_of(appointment)
-            _place(appointment, slot)
-            appointment.status_reason = reason
-            appointment.reminder_sent_at = None
-            appointment.full_clean()
-            _save_guarded(appointment)
-            _log(
-                appointment,
-                AppointmentEvent.MOVED,
-                f"From {_describe(old)} to {_describe(slot)}: {reason}",
-                by,
-            )
-            state = _course_state(plan)
-            day_first = min(b.slot.start.date() for _, b in state)
-            day_last = max(b.slot.start.date() for _, b in state) + timedelta(
-                days=rules_for(treatment).max_gap_days * len(state) + 1
-            )
-            clinic = clinic_snapshot(first_day=day_first, last_day=day_last)
-            check = scheduling.recheck_course(
-                clinic,
-                need=need_for(treatment),
-                course=[b for _, b in state],
-                rules=rules_for(treatment),
-                not_before=to_local(now),
-                pinned=frozenset({appointment.plan_session.number}),
-            )
-            by_number = {b.number: a for a, b in state}
-            for move in check.moves:
-                if move.number == appointment.plan_session.number:
-                    if "only" in move.reason:
-                        # Closer than the minimum interval to the previous session: refuse.
-                        raise ValidationError(move.reason)
-                    outcome.attention.append(move.reason)
-                    continue
-                if move.new is None:
-                    outcome.attention.append(move.reason)
-                    continue
-                later = by_number[move.number]
-                _log(
-                    later,
-                    AppointmentEvent.MOVED,
-                    f"From {_describe(move.old)} to {_describe(move.new)}, with session "
-                    f"{appointment.plan_session.number}: {move.reason}",
-                    by,
-                )
-                _place(later, move.new)
-                later.status_reason = (
-                    f"Moved with session {appointment.plan_session.number}: {reason}"
-                )
-                later.reminder_sent_at = None
-                _save_guarded(later)
-                outcome.moved.append(
-                    f"Session {move.number} moved from {_describe(move.old)} to "
-                    f"{_describe(move.new)}. {move.reason}"
-                )
+            _move_asked(appointment, slot, reason=reason, by=by)
+            for change, move, later in _recheck_course(plan, asked=asked, now=now):
+                if change.kind is ChangeKind.ASKED_TOO_CLOSE:
+                    raise ValidationError(change.text, code=TOO_CLOSE)
+                if change.kind is ChangeKind.LATER_MOVED:
+                    _move_later(later, move, asked=asked, reason=reason, by=by)
+                outcome.changes.append(change)
 
     try:
         _retrying(work)
     except BookingError as exc:
-        raise _conflict(appointment.plan_session, slot, exc.message) from exc
+        if not exc.kind.offers_alternatives:
+            raise
+        raise _conflict(appointment.plan_session, slot, exc) from exc
     return outcome
 
 
@@ -513,15 +736,17 @@ def appointment_cancel(
         appointment.save(update_fields=["status", "status_reason", "updated_at"])
         _log(appointment, AppointmentEvent.CANCELLED, reason, by)
     outcome = Outcome(appointment)
-    later = [
-        b.number
-        for a, b in _course_state(appointment.plan_session.plan)
-        if b.number > appointment.plan_session.number
-    ]
+    number = appointment.plan_session.number
+    later = [b.number for a, b in _course_state(appointment.plan_session.plan) if b.number > number]
     if later:
-        outcome.attention.append(
-            f"Session {appointment.plan_session.number} is free to book again; sessions "
-            f"{', '.join(map(str, later))} stay as booked — check they still suit the patient."
+        outcome.changes.append(
+            CourseChange(
+                ChangeKind.LATER_KEPT,
+                number,
+                f"Session {number} is free to book again; sessions "
+                f"{', '.join(map(str, later))} stay as booked — check they still suit the "
+                "patient.",
+            )
         )
     return outcome
 
@@ -557,33 +782,9 @@ def session_record(
     """Record what happened: done (with what was done per area), no-show or cancelled. The
     plan moves to in progress / completed by itself."""
     now = now or timezone.now()
-    if status not in (
-        AppointmentStatus.DONE,
-        AppointmentStatus.NO_SHOW,
-        AppointmentStatus.CANCELLED,
-    ):
-        raise ValidationError({"status": "Choose done, no-show or cancelled."})
-    if appointment.status == AppointmentStatus.CANCELLED:
-        raise ValidationError("This session was cancelled; book it again first.")
-    if status == AppointmentStatus.DONE:
-        if appointment.start > now:
-            raise ValidationError("A session cannot be recorded as done before it starts.")
-        if not intake_reconfirmed:
-            raise ValidationError(
-                {"intake_reconfirmed": "Ask the patient whether anything changed since the intake."}
-            )
-    if (
-        status == AppointmentStatus.DONE
-        and appointment.status != AppointmentStatus.DONE
-        and appointment.plan_session.appointments.filter(status__in=HOLDS_SESSION)
-        .exclude(pk=appointment.pk)
-        .exists()
-    ):
-        raise ValidationError(
-            "This session has been booked again since; record the new appointment instead."
-        )
-    if status == AppointmentStatus.CANCELLED and not notes.strip():
-        raise ValidationError({"notes": "Say why the session was cancelled."})
+    _check_record(
+        appointment, status=status, intake_reconfirmed=intake_reconfirmed, notes=notes, now=now
+    )
     with transaction.atomic():
         corrected = appointment.recorded_at is not None
         appointment.status = status
@@ -600,20 +801,7 @@ def session_record(
         appointment.save()
         appointment.treated_areas.all().delete()
         if status == AppointmentStatus.DONE:
-            for record in areas:
-                row = TreatedArea(
-                    appointment=appointment,
-                    area=record.area,
-                    vials=record.vials,
-                    lot_numbers=record.lot_numbers.strip(),
-                    volume_ml=record.volume_ml,
-                    cycles=record.cycles,
-                    applicators=record.applicators,
-                    pinch_mm=record.pinch_mm,
-                    notes=record.notes,
-                )
-                row.full_clean()
-                row.save()
+            _save_treated_areas(appointment, areas)
         _log(
             appointment,
             AppointmentEvent.RECORDED,
@@ -624,6 +812,58 @@ def session_record(
         )
         plan_sync_status(plan=appointment.plan_session.plan, by=by)
     return appointment
+
+
+RECORDABLE = (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
+
+
+def _check_record(
+    appointment: Appointment, *, status: str, intake_reconfirmed: bool, notes: str, now: datetime
+) -> None:
+    """ValidationError unless the record can be saved as it stands."""
+    if status not in RECORDABLE:
+        raise ValidationError({"status": "Choose done, no-show or cancelled."})
+    if appointment.status == AppointmentStatus.CANCELLED:
+        raise ValidationError("This session was cancelled; book it again first.")
+    if status == AppointmentStatus.DONE:
+        _check_done(appointment, intake_reconfirmed=intake_reconfirmed, now=now)
+    if status == AppointmentStatus.CANCELLED and not notes.strip():
+        raise ValidationError({"notes": "Say why the session was cancelled."})
+
+
+def _check_done(appointment: Appointment, *, intake_reconfirmed: bool, now: datetime) -> None:
+    if appointment.start > now:
+        raise ValidationError("A session cannot be recorded as done before it starts.")
+    if not intake_reconfirmed:
+        raise ValidationError(
+            {"intake_reconfirmed": "Ask the patient whether anything changed since the intake."}
+        )
+    if (
+        appointment.status != AppointmentStatus.DONE
+        and appointment.plan_session.appointments.filter(status__in=HOLDS_SESSION)
+        .exclude(pk=appointment.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            "This session has been booked again since; record the new appointment instead."
+        )
+
+
+def _save_treated_areas(appointment: Appointment, areas: list[AreaRecord]) -> None:
+    for record in areas:
+        row = TreatedArea(
+            appointment=appointment,
+            area=record.area,
+            vials=record.vials,
+            lot_numbers=record.lot_numbers.strip(),
+            volume_ml=record.volume_ml,
+            cycles=record.cycles,
+            applicators=record.applicators,
+            pinch_mm=record.pinch_mm,
+            notes=record.notes,
+        )
+        row.full_clean()
+        row.save()
 
 
 PHOTO_FORMATS = {

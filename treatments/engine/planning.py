@@ -261,6 +261,12 @@ class PlanResult:
 # --- The engine ----------------------------------------------------------------------------
 
 
+def bmi(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """Body-mass index, rounded once to one decimal, half up (30.05 is 30.1)."""
+    metres = Decimal(height_cm) / 100
+    return (Decimal(weight_kg) / (metres * metres)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
 def plan_options(
     *,
     patient: PatientFacts,

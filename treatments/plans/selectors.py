@@ -93,6 +93,10 @@ def _plan_events(patient, intakes):
         )
 
 
+# TEMPORARY (i9-consult, until i9-plans renames _plan_events): drop this line at merge.
+plan_timeline_events = _plan_events
+
+
 def _register_timeline() -> None:
     from consultations.selectors import TIMELINE_SOURCES, register_timeline_source
 

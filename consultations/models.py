@@ -14,6 +14,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from consultations.questionnaire import QuestionType, Severity
 from consultations.screening import Flag
+from treatments.engine import planning
 
 QUESTION_TYPES = [
     (QuestionType.SHORT_TEXT.value, "Short text"),
@@ -356,8 +357,8 @@ class Assessment(models.Model):
     def bmi(self) -> Decimal | None:
         if not self.height_cm or not self.weight_kg:
             return None
-        metres = Decimal(self.height_cm) / 100
-        return (Decimal(self.weight_kg) / (metres * metres)).quantize(Decimal("0.1"))
+        # The engine's BMI, so the page shows the number the plan engine judges.
+        return planning.bmi(Decimal(self.height_cm), Decimal(self.weight_kg))
 
 
 class AssessmentArea(models.Model):

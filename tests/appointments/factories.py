@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 import factory
 from django.apps import apps
 from django.utils import timezone
 
+from tests.factories import UserFactory
 from treatments.appointments.models import (
     Appointment,
     Device,
@@ -19,8 +21,8 @@ from treatments.appointments.models import (
     Room,
 )
 from treatments.appointments.selectors import to_aware
-from treatments.catalog.migrations._seed import seed_all
 from treatments.catalog.models import BodyArea, Treatment
+from treatments.catalog.seed import seed_all
 from treatments.plans.models import ConsentText, Plan, PlanConsent, PlanSession
 
 
@@ -105,7 +107,16 @@ def accepted_plan(
         "status": status,
         "start_date": start,
     }
-    plan = Plan.objects.create(**given, **_plan_extras(start, set(given)))
+    plan = Plan.objects.create(
+        **given,
+        engine_version="test",
+        currency="USD",
+        goal_pinch_mm=20,
+        subtotal=Decimal("0"),
+        total=Decimal("0"),
+        deposit=Decimal("0"),
+        created_by=UserFactory(username="plan-author"),  # get_or_create by username
+    )
     if consented:
         sign_consent(plan)
     for n in range(1, sessions + 1):
@@ -136,41 +147,6 @@ def sign_consent(plan: Plan) -> None:
         signature="data:image/png;base64,iVBORw0KGgo=",
         signed_at=timezone.now(),
     )
-
-
-def _plan_extras(start: datetime.date, given: set[str]) -> dict:
-    """Values for the plans-base Plan's other required fields (money, JSON snapshots...), so
-    these factories keep working whatever issue 5 adds: zero, empty or the start date."""
-    from decimal import Decimal
-
-    from django.contrib.auth import get_user_model
-    from django.db import models
-
-    from tests.factories import UserFactory
-
-    extras: dict = {}
-    for f in Plan._meta.concrete_fields:
-        if f.primary_key or f.name in given or f.null or f.has_default():
-            continue
-        if f.is_relation:
-            if f.related_model is get_user_model():
-                extras[f.name] = UserFactory(username="plan-author")
-            continue
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            continue
-        if isinstance(f, models.JSONField):
-            extras[f.name] = []
-        elif isinstance(f, models.DecimalField):
-            extras[f.name] = Decimal("0")
-        elif isinstance(f, models.DateField):
-            extras[f.name] = start
-        elif isinstance(f, models.IntegerField | models.FloatField):
-            extras[f.name] = 0
-        elif isinstance(f, models.CharField | models.TextField):
-            extras[f.name] = "USD" if f.name == "currency" else "test"
-        elif isinstance(f, models.BooleanField):
-            extras[f.name] = False
-    return extras
 
 
 def appointment_at(

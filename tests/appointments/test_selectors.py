@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from treatments.appointments import services as svc
-from treatments.appointments.selectors import clinic_snapshot, session_timeline_events
+from treatments.appointments.selectors import clinic_snapshot
 from treatments.catalog.models import ClinicClosure
 from treatments.engine import slots as scheduling
 
@@ -34,22 +34,6 @@ def test_clinic_snapshot_reads_everything_in_a_fixed_number_of_queries(
     assert {d.name for d in clinic.devices} == {"Cool 1", "Laser 1"}
 
 
-@pytest.fixture
-def sessions_on_the_timeline(monkeypatch):
-    """The appointments app registers session_timeline_events from its AppConfig.ready()
-    (no longer as a side effect of importing its selectors). Until that registration is in
-    place, register it for this test only; once it is, this does nothing."""
-    from consultations import selectors as consultations
-
-    if session_timeline_events not in consultations.TIMELINE_SOURCES:
-        monkeypatch.setattr(
-            consultations,
-            "TIMELINE_SOURCES",
-            [*consultations.TIMELINE_SOURCES, session_timeline_events],
-        )
-
-
-@pytest.mark.usefixtures("sessions_on_the_timeline")
 def test_sessions_appear_on_the_patient_timeline(provider, front_desk):
     from consultations.selectors import patient_timeline
 

@@ -13,7 +13,7 @@ from consultations.migrations._consent_seed import seed_consent_texts
 from consultations.migrations._seed import seed_default_questionnaire
 from tests.conftest import login
 from tests.consultations.consultation_factories import PatientFactory, submit_intake
-from treatments.catalog.migrations._seed import seed_all
+from treatments.catalog.seed import seed_all
 from treatments.plans.models import Plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -9,7 +9,7 @@ from consultations.migrations._consent_seed import seed_consent_texts
 from consultations.migrations._seed import seed_default_questionnaire
 from tests.conftest import login
 from tests.consultations.consultation_factories import assessment_for, submit_intake
-from treatments.catalog.migrations._seed import seed_all
+from treatments.catalog.seed import seed_all
 from treatments.plans import services
 from treatments.plans.models import PlanStatus
 

@@ -5,8 +5,9 @@ from decimal import Decimal as D
 import pytest
 from django.apps import apps
 
-from treatments.catalog.migrations._seed import seed_all, seed_catalog
+from treatments.catalog.migrations._seed import seed_catalog
 from treatments.catalog.models import CatalogSettings, ConditionRule, SuitabilityRule, Treatment
+from treatments.catalog.seed import seed_all
 
 pytestmark = pytest.mark.django_db
 

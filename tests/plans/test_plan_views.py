@@ -231,9 +231,10 @@ def test_plan_page_query_budget(client_for, provider, assessment, django_assert_
         # 1 session, 2 user, 3-4 the user's and the groups' permissions, 5 patient,
         # 6 plan with treatment/assessment/supersedes/created_by, 7 sessions, 8 line items,
         # 9 status changes with their users, 10 consents, 11 superseded_by, 12 consent links,
-        # 13-14 the pregnancy check (latest intake response, the assessment's condition
-        # changes), 15 the user's groups (role badge in the header).
-        with django_assert_num_queries(15):
+        # 13-15 the pregnancy check (latest intake response, the assessment's condition
+        # changes, which of those conditions block treatment), 16 the user's groups (role
+        # badge in the header).
+        with django_assert_num_queries(16):
             assert client.get(url("plan-detail", plan)).status_code == 200
 
 

@@ -32,7 +32,7 @@ from treatments.appointments.models import (
 )
 from treatments.catalog.models import BodyArea, CatalogSettings, ClinicClosure, Treatment
 from treatments.engine import slots as scheduling
-from treatments.plans.lifecycle import BOOKABLE_STATUSES, WITH_SESSIONS
+from treatments.plans.lifecycle import BOOKABLE_STATUSES
 from treatments.plans.models import Plan, PlanConsent, PlanSession
 
 BOOK = "appointments.book_appointment"
@@ -443,13 +443,6 @@ def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
             after = next((p for p in reversed(afters) if p.area_id == key), None)
             photos.append((before, after))
     return Progress(dict(series), weights, photos)
-
-
-def patient_plans_with_sessions(*, patient) -> list[Plan]:
-    """The patient's plans that are booked or can be: accepted, running or completed."""
-    return list(
-        _plan_queryset().filter(patient=patient, status__in=WITH_SESSIONS).order_by("-start_date")
-    )
 
 
 # --- The patient's timeline (consultations' patient page) ---------------------------------

@@ -1,6 +1,6 @@
 from django.apps import apps
 
-from treatments.catalog.migrations._seed import seed_all
+from treatments.catalog.seed import seed_all
 
 
 def seed(stdout) -> None:

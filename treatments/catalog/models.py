@@ -9,12 +9,28 @@ code_validator = RegexValidator(
 )
 
 
+class ConditionQuerySet(models.QuerySet):
+    def blocking_treatment(self) -> "ConditionQuerySet":
+        """The conditions under which no plan may be offered, presented or signed."""
+        return self.filter(blocks_treatment=True)
+
+
 class Condition(models.Model):
     """A clinical fact about a patient that can exclude or limit a treatment."""
 
     code = models.CharField(max_length=64, unique=True, validators=[code_validator])
     name = models.CharField(max_length=200)
     description = models.TextField(blank=True)
+    blocks_treatment = models.BooleanField(
+        "blocks every treatment",
+        default=False,
+        help_text=(
+            "Pregnancy or breastfeeding: while a patient has this condition, no plan can be "
+            "offered, presented or signed."
+        ),
+    )
+
+    objects = ConditionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

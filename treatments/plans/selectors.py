@@ -15,6 +15,7 @@ from consultations.selectors import (
     assessment_conditions,
     intake_latest_submitted,
 )
+from treatments.catalog.models import Condition
 from treatments.plans import lifecycle
 from treatments.plans.models import (
     ConsentLink,
@@ -93,7 +94,7 @@ def plan_blocked_reason(*, plan: Plan) -> str:
     conditions = assessment_conditions(
         assessment=plan.assessment, screening=intake_latest_submitted(patient=plan.patient)
     )
-    if "pregnancy" in conditions:
+    if conditions and Condition.objects.blocking_treatment().filter(code__in=conditions).exists():
         return (
             "The patient is pregnant or breastfeeding, so this plan cannot be presented or "
             "accepted."

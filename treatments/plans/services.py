@@ -12,13 +12,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from consultations.answers import planning_preferences
 from consultations.selectors import assessment_conditions, intake_latest_submitted
-from treatments.catalog.models import Treatment
+from treatments.catalog.models import Condition, Treatment
 from treatments.catalog.selectors import (
     catalog_settings_get,
     catalog_snapshot,
     closures_snapshot,
-    condition_codes,
 )
 from treatments.engine import adjustments, planning
 from treatments.engine.pricing import Cost, ExtraDiscount, PricingSettings, format_money
@@ -38,9 +38,6 @@ from treatments.plans.selectors import plan_blocked_reason
 
 # --- Plans: from an assessment to an accepted, consented plan --------------------------------
 
-# Intake answers that say what the patient can accept (consultations/seed.py choices).
-DOWNTIME_DAYS = {"none": 0, "few_days": 3, "week": 7}
-BUDGETS = {"under_1500": Decimal(1500), "1500_3000": Decimal(3000), "3000_6000": Decimal(6000)}
 QUOTE_VALID_DAYS = 30
 # JSON lists may be empty (no exclusions, no payment plans); the model does not say blank=True.
 JSON_FIELDS = ["option", "excluded", "reasons", "warnings", "payment_plans"]
@@ -96,23 +93,15 @@ def pricing_from_snapshot(data: Mapping) -> PricingSettings:
     )
 
 
-def _preferences(answers: Mapping, goal: Decimal | None) -> planning.Preferences:
-    return planning.Preferences(
-        max_downtime_days=DOWNTIME_DAYS.get(answers.get("downtime_tolerance")),
-        budget=BUDGETS.get(answers.get("budget")),
-        goal_pinch_mm=goal,
-    )
-
-
 def plan_generate_options(*, assessment, today: date, goal_pinch_mm: Decimal | None = None):
     """Run the engine on an assessment: the patient's age and sex, the assessment's
     measurements and areas, the latest submitted intake's conditions with the provider's
     additions and clearances, and the downtime and budget the patient gave in the intake."""
     patient = assessment.patient
     screening = intake_latest_submitted(patient=patient)
-    known = condition_codes()
+    blocks = dict(Condition.objects.values_list("code", "blocks_treatment"))
     conditions = [
-        c for c in assessment_conditions(assessment=assessment, screening=screening) if c in known
+        c for c in assessment_conditions(assessment=assessment, screening=screening) if c in blocks
     ]
     facts = planning.PatientFacts(
         age=patient.age_on(today),
@@ -132,7 +121,9 @@ def plan_generate_options(*, assessment, today: date, goal_pinch_mm: Decimal | N
         )
         for row in assessment.areas.all()
     )
-    preferences = _preferences(screening.answers if screening else {}, goal_pinch_mm)
+    preferences = planning_preferences(
+        screening.answers if screening else {}, goal_pinch_mm=goal_pinch_mm
+    )
     settings = catalog_settings_get()
     catalog = catalog_snapshot(catalog_settings=settings)
     result = planning.plan_options(
@@ -144,7 +135,7 @@ def plan_generate_options(*, assessment, today: date, goal_pinch_mm: Decimal | N
         start=today,
     )
     blocked = ""
-    if "pregnancy" in facts.conditions:
+    if any(blocks[code] for code in facts.conditions):
         blocked = (
             "The patient is pregnant or breastfeeding (from the intake or this assessment), so "
             "no treatment can be planned or accepted now. Offer a new consultation afterwards."

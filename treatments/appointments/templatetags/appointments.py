@@ -3,6 +3,7 @@
 from django import template
 from django.utils import timezone
 
+from treatments.appointments import panels
 from treatments.appointments import selectors as sel
 
 register = template.Library()
@@ -19,38 +20,11 @@ def todays_sessions(context):
     }
 
 
-@register.inclusion_tag("appointments/_patient_progress.html", takes_context=True)
+@register.inclusion_tag("appointments/panels/progress.html", takes_context=True)
 def patient_progress(context, patient):
-    """The patient page's progress: per plan with sessions, the thickness chart and the
-    before/after photos (photos for roles that may see them). One line to add to the
-    patient page: {% load sessions %}{% patient_progress patient %}"""
-    from django.utils.safestring import mark_safe
-
-    from treatments.appointments import charts
-
-    user = context["request"].user
-    if not user.has_perm(sel.VIEW):
-        return {"show": False}
-    with_photos = user.has_perm(sel.VIEW_PHOTOS)
-    items = []
-    for plan in sel.patient_plans_with_sessions(patient=patient):
-        progress = sel.plan_progress(plan=plan, with_photos=with_photos)
-        series = {
-            name: [charts.ChartPoint(p.label, p.value) for p in points]
-            for name, points in progress.series.items()
-        }
-        svg = charts.progress_svg(series)
-        items.append(
-            {
-                "plan": plan,
-                "progress": progress,
-                "chart": mark_safe(svg),  # noqa: S308 - charts.progress_svg escapes every label
-                "booked": plan.sessions.filter(appointments__isnull=False).exists(),
-            }
-        )
-    return {
-        "show": True,
-        "items": items,
-        "with_photos": with_photos,
-        "can_book": user.has_perm(sel.BOOK),
-    }
+    """The patient page's progress panel on its own (the patient page itself shows it as a
+    registered panel: treatments.appointments.panels)."""
+    request = context["request"]
+    if not request.user.has_perm(sel.VIEW):
+        return {}
+    return panels.load_progress(request, patient)

@@ -433,10 +433,3 @@ def seed_catalog(apps) -> None:
         )
     if not CatalogSettings.objects.exists():
         CatalogSettings.objects.create(**SETTINGS)
-
-
-def seed_all(apps) -> None:
-    """The whole catalog, for fixtures after a transactional flush."""
-    seed_conditions(apps)
-    seed_body_areas(apps)
-    seed_catalog(apps)

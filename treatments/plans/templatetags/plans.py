@@ -25,25 +25,3 @@ def units(count, unit: str) -> str:
 @register.filter
 def paragraphs(text: str) -> list[str]:
     return [p.strip() for p in str(text or "").split("\n\n") if p.strip()]
-
-
-@register.simple_tag(takes_context=True)
-def patient_assessments(context, patient) -> list:
-    """The patient's assessments for the patient page (empty without the permission)."""
-    from consultations.selectors import VIEW_ASSESSMENT, assessments_for_patient
-
-    user = context.get("user")
-    if user is None or not user.has_perm(VIEW_ASSESSMENT):
-        return []
-    return assessments_for_patient(patient=patient)
-
-
-@register.simple_tag(takes_context=True)
-def patient_plans(context, patient) -> list:
-    """The patient's plans for the patient page (empty without the permission)."""
-    from treatments.plans.selectors import VIEW_PLAN, plans_for_patient
-
-    user = context.get("user")
-    if user is None or not user.has_perm(VIEW_PLAN):
-        return []
-    return plans_for_patient(patient=patient)

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from treatments.catalog.models import WEEKDAYS
+
 __all__ = [
     "ACTIVE_STATUSES",
     "HOLDS_SESSION",
@@ -31,23 +33,13 @@ __all__ = [
     "TreatedArea",
 ]
 
-WEEKDAY_CHOICES = [
-    (0, "Monday"),
-    (1, "Tuesday"),
-    (2, "Wednesday"),
-    (3, "Thursday"),
-    (4, "Friday"),
-    (5, "Saturday"),
-    (6, "Sunday"),
-]
-
 
 def new_ical_token() -> str:
     return secrets.token_urlsafe(32)
 
 
 class HoursBase(models.Model):
-    weekday = models.PositiveSmallIntegerField(choices=WEEKDAY_CHOICES)
+    weekday = models.PositiveSmallIntegerField(choices=WEEKDAYS)
     starts = models.TimeField()
     ends = models.TimeField()
 

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Prefetch
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from consultations.models import AssessmentArea
@@ -99,15 +98,7 @@ def _progress(
         series[row.area.name] = [
             sel.Point("Assessment", row.assessment.assessed_on, Decimal(row.pinch_mm))
         ]
-    weights = []
-    for a in appointments:
-        day = timezone.localtime(a.start).date()
-        label = f"Session {a.plan_session.number}"
-        for t in a.treated_areas.all():
-            if t.pinch_mm is not None:
-                series[t.area.name].append(sel.Point(label, day, t.pinch_mm))
-        if a.weight_kg is not None:
-            weights.append(sel.Point(label, day, a.weight_kg))
+    weights = sel.measured_points(appointments, series)
     return sel.Progress(dict(series), weights, _photo_pairs(photos))
 
 

@@ -406,6 +406,21 @@ def _baseline(plan: Plan) -> dict[str, tuple[date, Decimal]]:
     }
 
 
+def measured_points(appointments, series: dict[str, list[Point]]) -> list[Point]:
+    """Add each done session's pinch per area to `series`; return its weights. The sessions
+    come with `plan_session` and `treated_areas` (with `area`) loaded."""
+    weights = []
+    for a in appointments:
+        day = timezone.localtime(a.start).date()
+        label = f"Session {a.plan_session.number}"
+        for t in a.treated_areas.all():
+            if t.pinch_mm is not None:
+                series[t.area.name].append(Point(label, day, t.pinch_mm))
+        if a.weight_kg is not None:
+            weights.append(Point(label, day, a.weight_kg))
+    return weights
+
+
 def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
     series: dict[str, list[Point]] = defaultdict(list)
     for name, (day, value) in _baseline(plan).items():
@@ -418,15 +433,7 @@ def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
         )
         .order_by("start")
     )
-    weights = []
-    for a in appointments:
-        day = timezone.localtime(a.start).date()
-        label = f"Session {a.plan_session.number}"
-        for t in a.treated_areas.all():
-            if t.pinch_mm is not None:
-                series[t.area.name].append(Point(label, day, t.pinch_mm))
-        if a.weight_kg is not None:
-            weights.append(Point(label, day, a.weight_kg))
+    weights = measured_points(appointments, series)
     photos: list[tuple[ProgressPhoto | None, ProgressPhoto | None]] = []
     if with_photos:
         all_photos = list(

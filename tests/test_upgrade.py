@@ -123,17 +123,24 @@ def _manage(code_dir: Path, db: str, *args: str, stdin: str | None = None) -> st
     return result.stdout
 
 
-def _snapshot(db: str) -> dict:
+def _snapshot(db: str, columns: dict[str, list[str]] | None = None) -> dict:
+    """Each table's row count and a digest of its rows over `columns` (the columns a table
+    had before the upgrade: later migrations may add columns, never change old values)."""
     conn = psycopg2.connect(**_dsn(db))
-    snap: dict = {"tables": {}, "constraints": set(), "indexes": set()}
+    snap: dict = {"tables": {}, "columns": {}, "constraints": set(), "indexes": set()}
     with conn.cursor() as cur:
         cur.execute(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename NOT IN ('django_migrations', 'django_content_type', 'django_session')"
+            "SELECT table_name, array_agg(column_name::text ORDER BY column_name) "
+            "FROM information_schema.columns WHERE table_schema = 'public' "
+            "AND table_name NOT IN ('django_migrations', 'django_content_type', 'django_session') "
+            "GROUP BY table_name"
         )
-        for (table,) in cur.fetchall():
+        snap["columns"] = dict(cur.fetchall())
+        for table, names in (columns or snap["columns"]).items():
+            row = ", ".join(f't."{name}"' for name in names)
             cur.execute(
-                f"SELECT count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t::text), '')) FROM \"{table}\" t"
+                f"SELECT count(*), md5(coalesce(string_agg(ROW({row})::text, '|' "
+                f"ORDER BY ROW({row})::text), '')) FROM \"{table}\" t"
             )
             snap["tables"][table] = cur.fetchone()
         cur.execute(
@@ -197,10 +204,12 @@ def test_a_database_from_before_the_split_upgrades_with_nothing_lost(old_code, u
     assert ("treatments", "plan") in before["log_types"]
 
     _manage(ROOT, upgrade_db, "migrate", "--noinput")
-    after = _snapshot(upgrade_db)
+    after = _snapshot(upgrade_db, before["columns"])
 
     # Every row of every table, unchanged (auth_permission keeps its ids and codenames).
     assert after["tables"] == before["tables"]
+    # Later migrations only add columns.
+    assert all(set(before["columns"][t]) <= set(after["columns"][t]) for t in before["columns"])
     for table in MOVED_TABLES:
         assert table in after["tables"]
     assert after["constraints"] == before["constraints"]
@@ -219,13 +228,13 @@ def test_a_database_from_before_the_split_upgrades_with_nothing_lost(old_code, u
     # clinic's own tables are compared byte for byte; the grants by name.)
     for app, target in [("appointments", "zero"), ("plans", "zero"), *OLD_LEAVES]:
         _manage(ROOT, upgrade_db, "migrate", app, target, "--noinput")
-    reversed_ = _snapshot(upgrade_db)
+    reversed_ = _snapshot(upgrade_db, before["columns"])
     assert _clinic_tables(reversed_) == _clinic_tables(before)
     assert ("treatments", "plan") in reversed_["content_types"]
     assert ("consultations", "planconsent") in reversed_["content_types"]
     assert reversed_["log_types"] == {("treatments", "plan")}
     _manage(ROOT, upgrade_db, "migrate", "--noinput")
-    again = _snapshot(upgrade_db)
+    again = _snapshot(upgrade_db, before["columns"])
     assert _clinic_tables(again) == _clinic_tables(before)
     assert again["grants"] == before["grants"]
     assert again["log_types"] == {("plans", "plan")}

@@ -183,18 +183,24 @@ def test_the_timeline_is_complete_in_a_management_command(provider, questionnair
         datetime.datetime.combine(TODAY, datetime.time(10)),
         provider=provider,
     )
-    # This test's database, rows included, as a file the command opens.
-    copy = sqlite3.connect(tmp_path / "db.sqlite3")
-    connection.ensure_connection()
-    connection.connection.backup(copy)
-    copy.close()
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        # An in-memory test database, rows included, copied to a file the command opens.
+        copy = sqlite3.connect(tmp_path / "db.sqlite3")
+        connection.ensure_connection()
+        connection.connection.backup(copy)
+        copy.close()
+        database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    else:  # the command opens this test's (committed) PostgreSQL database itself
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        database_url = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
     result = subprocess.run(
         [sys.executable, "manage.py", "shell", "--no-imports", "-c", TIMELINE_IN_A_COMMAND],
         cwd=settings.BASE_DIR,
         env={
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "clinic.settings_test",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "DATABASE_URL": database_url,
         },
         capture_output=True,
         text=True,

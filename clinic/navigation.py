@@ -1,11 +1,8 @@
 """Role-aware navigation: each app lists its entries in `<app>/nav.py` as ``ITEMS``."""
 
 from dataclasses import dataclass
-from importlib import import_module
 
 from django.urls import NoReverseMatch, reverse
-
-NAV_APPS = ("consultations", "treatments", "clinic")
 
 
 @dataclass(frozen=True)
@@ -24,12 +21,10 @@ class NavLink:
 
 
 def all_items() -> list[NavItem]:
+    from clinic.roles import app_modules
+
     items: list[NavItem] = []
-    for app_label in NAV_APPS:
-        try:
-            module = import_module(f"{app_label}.nav")
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules("nav"):
         items.extend(getattr(module, "ITEMS", []))
     return items
 

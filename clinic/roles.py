@@ -25,20 +25,31 @@ PERMISSIONS = {
     ],
 }
 
-ROLE_APPS = ("clinic", "consultations", "treatments")
+PROJECT_PACKAGES = ("consultations", "treatments", "clinic")
+
+
+def app_modules(name: str) -> list:
+    """Each of Contour's apps' `<app>.<name>` module, where it has one, in INSTALLED_APPS
+    order (`roles`, `nav`, `api`): an app declares what it adds; nothing imports it for that."""
+    modules = []
+    for config in django_apps.get_app_configs():
+        if config.name.split(".")[0] not in PROJECT_PACKAGES:
+            continue
+        try:
+            modules.append(import_module(f"{config.name}.{name}"))
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.{name}":
+                raise
+    return modules
 
 
 def role_permissions() -> dict[str, set[str]]:
     """Every role's permissions, gathered from the apps' `roles.py` modules."""
     merged: dict[str, set[str]] = {role: set() for role in ROLE_NAMES}
-    for app_label in ROLE_APPS:
-        try:
-            module = import_module(f"{app_label}.roles")
-        except ModuleNotFoundError:
-            continue
+    for module in app_modules("roles"):
         for role, perms in getattr(module, "PERMISSIONS", {}).items():
             if role not in merged:
-                raise ValueError(f"{app_label}.roles names an unknown role {role!r}")
+                raise ValueError(f"{module.__name__} names an unknown role {role!r}")
             merged[role].update(perms)
     return merged
 
@@ -63,7 +74,15 @@ def sync_roles(apps=django_apps) -> None:
         group.permissions.set(wanted)
 
 
-def sync_roles_after_migrate(sender, **kwargs) -> None:
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    # While the database is behind the code (a partial or backward `migrate`) the declared
+    # permissions may not exist yet; the roles are synced by the migrate that completes it.
+    from django.db import connections
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connections[using])
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        return
     sync_roles()
 
 

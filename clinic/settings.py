@@ -67,8 +67,11 @@ INSTALLED_APPS = [
     "bootstrap",
     "ninja",
     "phonenumber_field",
+    # Contour's apps in journey order (each may import only the ones above it).
+    "treatments.catalog",
     "consultations",
-    "treatments",
+    "treatments.plans",
+    "treatments.appointments",
     # Last, so that its post_migrate role sync runs after every app's permissions exist.
     "clinic",
 ]

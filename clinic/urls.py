@@ -27,7 +27,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("consultations.urls")),
-    path("", include("treatments.urls")),
+    path("", include("treatments.catalog.urls")),
+    path("", include("treatments.plans.urls")),
+    path("", include("treatments.appointments.urls")),
 ]
 
 handler403 = "clinic.views.permission_denied"

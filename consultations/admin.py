@@ -11,15 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from consultations import services
-from consultations.models import (
-    Choice,
-    ConsentText,
-    PlanConsent,
-    Question,
-    Questionnaire,
-    ScreeningRule,
-    Section,
-)
+from consultations.models import Choice, Question, Questionnaire, ScreeningRule, Section
 
 
 def _published(obj) -> bool:
@@ -190,48 +182,3 @@ class QuestionAdmin(FrozenWhenPublished, admin.ModelAdmin):
                     else Section.objects.filter(questionnaire__published_at__isnull=True)
                 )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-@admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
-    """Consent texts are versioned: saving an edit publishes the next version, and every
-    signed consent keeps the text and version it signed."""
-
-    list_display = ["title", "treatment", "version", "published_at"]
-    list_filter = ["treatment"]
-    readonly_fields = ["version", "published_at", "created_by"]
-    fields = ["treatment", "title", "body", "version", "published_at", "created_by"]
-
-    def save_model(self, request, obj, form, change):
-        saved = services.consent_text_publish(
-            treatment=obj.treatment, title=obj.title, body=obj.body, by=request.user
-        )
-        obj.pk, obj.version = saved.pk, saved.version
-        if change:
-            messages.info(
-                request,
-                f"Saved as version {saved.version}; consents already signed keep the version "
-                "they signed.",
-            )
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(PlanConsent)
-class PlanConsentAdmin(admin.ModelAdmin):
-    """Signed consents, read-only: the record of what each patient signed."""
-
-    list_display = ["full_name", "plan", "text_version", "signed_at", "channel", "ip_address"]
-    list_filter = ["channel"]
-    search_fields = ["full_name"]
-    list_select_related = ["plan__treatment", "plan__patient"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -10,7 +10,7 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 from pydantic import ConfigDict, Field
 
-from clinic.api import bad_request, require_perm
+from clinic.apikit import bad_request, require_perm
 from consultations import selectors, services
 from consultations.forms import PatientApiForm
 from consultations.models import Patient

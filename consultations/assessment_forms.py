@@ -8,14 +8,8 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
-from consultations.models import (
-    AreaSize,
-    Assessment,
-    ConditionAction,
-    Consistency,
-    SkinLaxity,
-)
-from treatments.models import BodyArea, Condition
+from consultations.models import AreaSize, Assessment, ConditionAction, Consistency, SkinLaxity
+from treatments.catalog.models import BodyArea, Condition
 
 HEIGHT_CM = (Decimal(120), Decimal(230))
 WEIGHT_KG = (Decimal(30), Decimal(300))

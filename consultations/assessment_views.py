@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from clinic.permissions import staff_permission_required
-from consultations import selectors, services
+from consultations import answers, selectors, services
 from consultations.assessment_forms import AreaFormSet, AssessmentForm, ConditionChangeFormSet
-from treatments.models import BodyArea, Condition
+from consultations.panels import ASSESSMENT_PAGE, panels_for
+from treatments.catalog.models import BodyArea, Condition
 
 
 def _screening(request, patient):
@@ -19,52 +20,50 @@ def _screening(request, patient):
     return selectors.intake_latest_submitted(patient=patient)
 
 
+def _assessment_forms(data):
+    """The measurements form, the areas formset and the condition changes formset."""
+    areas = BodyArea.objects.order_by("sort_order", "name")
+    conditions = Condition.objects.order_by("name")
+    return (
+        AssessmentForm(data),
+        AreaFormSet(data, prefix="areas", form_kwargs={"areas": areas}),
+        ConditionChangeFormSet(data, prefix="conditions", form_kwargs={"conditions": conditions}),
+    )
+
+
+def _assessment_save(request, patient, form, area_formset, change_formset):
+    """The new assessment, or None with the service's refusal on the form."""
+    try:
+        return services.assessment_create(
+            patient=patient,
+            provider=request.user,
+            data=form.cleaned_data,
+            areas=area_formset.areas(),
+            condition_changes=change_formset.changes(),
+            by=request.user,
+        )
+    except ValidationError as exc:
+        form.add_error(None, exc)
+        return None
+
+
 @staff_permission_required("consultations.add_assessment")
 def assessment_create(request, pk: int):
     patient = selectors.patient_get_for_user(user=request.user, pk=pk)
     screening = _screening(request, patient)
-    areas = BodyArea.objects.order_by("sort_order", "name")
-    conditions = Condition.objects.order_by("name")
     data = request.POST if request.method == "POST" else None
-    form = AssessmentForm(data)
-    area_formset = AreaFormSet(data, prefix="areas", form_kwargs={"areas": areas})
-    change_formset = ConditionChangeFormSet(
-        data, prefix="conditions", form_kwargs={"conditions": conditions}
-    )
-    if data is not None and all(
-        [form.is_valid(), area_formset.is_valid(), change_formset.is_valid()]
-    ):
-        try:
-            assessment = services.assessment_create(
-                patient=patient,
-                provider=request.user,
-                data=form.cleaned_data,
-                areas=area_formset.areas(),
-                condition_changes=change_formset.changes(),
-                by=request.user,
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+    forms = _assessment_forms(data)
+    if data is not None and all([f.is_valid() for f in forms]):
+        assessment = _assessment_save(request, patient, *forms)
+        if assessment is not None:
             messages.success(request, "The assessment was saved. Generate a plan from it below.")
             return redirect(
                 "consultations:assessment-detail", pk=patient.pk, assessment_pk=assessment.pk
             )
     if data is None and screening is not None:
         # Start from what the patient told us, for the provider to check.
-        answers = screening.answers
-        form.initial.update(
-            {
-                k: v
-                for k, v in {
-                    "height_cm": answers.get("height"),
-                    "weight_kg": answers.get("weight"),
-                    "weight_stable": answers.get("weight_stable", "yes") == "yes",
-                    "goals": answers.get("goals", ""),
-                }.items()
-                if v not in (None, "")
-            }
-        )
+        forms[0].initial.update(answers.assessment_initial(screening.answers))
+    form, area_formset, change_formset = forms
     return render(
         request,
         "consultations/assessment_form.html",
@@ -81,14 +80,13 @@ def assessment_create(request, pk: int):
 
 @staff_permission_required("consultations.view_assessment")
 def assessment_detail(request, pk: int, assessment_pk: int):
+    """The assessment, the conditions the engine sees, and the panels other apps register
+    for it (the plans made from it)."""
     patient = selectors.patient_get_for_user(user=request.user, pk=pk)
     assessment = selectors.assessment_get_for_user(
         user=request.user, patient=patient, pk=assessment_pk
     )
     screening = _screening(request, patient)
-    from treatments.selectors import plans_for_patient
-
-    plans = [p for p in plans_for_patient(patient=patient) if p.assessment_id == assessment.pk]
     return render(
         request,
         "consultations/assessment_detail.html",
@@ -99,7 +97,7 @@ def assessment_detail(request, pk: int, assessment_pk: int):
             "conditions": selectors.assessment_conditions(
                 assessment=assessment, screening=screening
             ),
-            "plans": plans,
+            "panels": panels_for(request, assessment, page=ASSESSMENT_PAGE),
             "age": patient.age_on(timezone.localdate()),
         },
     )

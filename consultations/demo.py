@@ -7,8 +7,8 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from consultations import services
+from consultations.migrations._seed import seed_default_questionnaire
 from consultations.models import Intake, Patient
-from consultations.seed import seed_default_questionnaire
 
 PATIENTS = [
     # first, last, dob, sex, email, phone, intake
@@ -90,40 +90,12 @@ def seed(stdout) -> None:
     seed_consultations(stdout)
 
 
-# --- Issue 5: a patient with an assessment and an accepted, signed plan (issue 6 books it),
+# --- Issue 5: a patient with an assessment (plans/demo.py gives her an accepted, signed plan),
 # and one whose intake says she is pregnant (no plan can be offered). Dana Reyes is left
 # without an assessment, to walk through the consultation from the start.
 
 PLANNED = ("Hannah", "Lee", "1983-03-21", "female", "hannah.lee@example.com", "+14155550106")
 PREGNANT = ("Leila", "Haddad", "1991-06-30", "female", "leila.haddad@example.com", "+14155550107")
-
-
-def _signature_png() -> str:
-    """A small hand-drawn-looking squiggle as a PNG data URL (no image library needed)."""
-    import base64
-    import math
-    import struct
-    import zlib
-
-    width, height = 240, 60
-    rows = [bytearray(b"\xff" * width) for _ in range(height)]
-    for x in range(10, 230):
-        y = int(30 + 14 * math.sin(x / 11) * math.cos(x / 37))
-        for dy in (-1, 0, 1):
-            rows[y + dy][x] = 0x20
-    raw = b"".join(b"\x00" + bytes(row) for row in rows)
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    png = (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-        + chunk(b"IDAT", zlib.compress(raw))
-        + chunk(b"IEND", b"")
-    )
-    return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
 def _demo_patient(first, last, dob, sex, email, phone, answers, by):
@@ -144,7 +116,7 @@ def _demo_patient(first, last, dob, sex, email, phone, answers, by):
 
 def _demo_assessment(patient, provider, areas):
     from consultations.models import Assessment
-    from treatments.models import BodyArea
+    from treatments.catalog.models import BodyArea
 
     existing = Assessment.objects.filter(patient=patient).first()
     if existing is not None:
@@ -174,42 +146,15 @@ def _demo_assessment(patient, provider, areas):
 
 
 def seed_consultations(stdout) -> None:
-    from django.apps import apps
-
-    from consultations.consent_seed import seed_consent_texts
-    from treatments import services as plan_services
-    from treatments.models import Plan, PlanStatus
-    from treatments.seed import seed_all
-
-    seed_all(apps)  # idempotent; restores the catalog after a flush
-    seed_consent_texts(apps)
+    """Hannah Lee and Leila Haddad with their intakes and assessments (plans/demo.py gives
+    Hannah her plan)."""
     User = get_user_model()
     provider = User.objects.filter(username="provider").first()
     desk = User.objects.filter(username="frontdesk").first()
     if provider is None:
         return
     hannah = _demo_patient(*PLANNED, {"cold_disorders": [], "medicine_kinds": []}, desk)
-    assessment = _demo_assessment(hannah, provider, [("upper_back", 32, "large")])
-    if not Plan.objects.filter(patient=hannah).exists():
-        plan = plan_services.plan_create_from_option(
-            assessment=assessment,
-            treatment_code="cryolipolysis",
-            by=provider,
-            today=timezone.localdate() + datetime.timedelta(days=7),
-        )
-        plan_services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
-        text = plan_services.consent_text_current(treatment=plan.treatment)
-        plan_services.consent_record(
-            plan=plan,
-            full_name=hannah.full_name,
-            signature=_signature_png(),
-            consent_text_id=text.pk,
-            ip_address="127.0.0.1",
-            user_agent="Demo tablet",
-            by=provider,
-        )
+    _demo_assessment(hannah, provider, [("upper_back", 32, "large")])
     leila = _demo_patient(*PREGNANT, {"pregnant": "yes"}, desk)
     _demo_assessment(leila, provider, [("upper_back", 28, "large")])
-    stdout.write(
-        "Demo consultations: Hannah Lee has an accepted, signed plan; Leila Haddad is pregnant."
-    )
+    stdout.write("Demo assessments: Hannah Lee; Leila Haddad is pregnant.")

@@ -15,7 +15,12 @@ from django.views.decorators.http import require_http_methods
 
 from consultations import selectors, services
 from consultations.models import Intake, IntakeStatus
-from consultations.questionnaire import QuestionType, missing_required, visible_keys
+from consultations.questionnaire import (
+    REQUIRED_MESSAGE,
+    QuestionType,
+    missing_required,
+    visible_keys,
+)
 
 PUBLIC_HEADERS = {"X-Robots-Tag": "noindex, nofollow"}
 
@@ -101,6 +106,17 @@ def _field_context(step, saved: dict, raw: dict | None, errors: dict) -> list[di
     return fields
 
 
+def _step_moved(token: str, number: int, count: int, *, going_back: bool):
+    """Where a saved step leads: the previous step (or the start), the next, or the review."""
+    if going_back:
+        if number == 1:
+            return redirect("consultations:intake-start", token=token)
+        return redirect("consultations:intake-step", token=token, number=number - 1)
+    if number < count:
+        return redirect("consultations:intake-step", token=token, number=number + 1)
+    return redirect("consultations:intake-review", token=token)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def intake_step(request, token: str, number: int):
@@ -116,27 +132,21 @@ def intake_step(request, token: str, number: int):
     raw = None
     if request.method == "POST":
         going_back = request.POST.get("action") == "back"
+        raw = _raw(step, request.POST)
         try:
             outcome = services.intake_save_step(
-                intake=intake,
-                steps=steps,
-                step=step,
-                raw=_raw(step, request.POST),
-                lenient=going_back,
+                intake=intake, steps=steps, step=step, raw=raw, lenient=going_back
             )
         except services.IntakeClosed:
             return _closed(request, selectors.intake_get_by_token(token=token))
-        if going_back and not outcome.result.errors:
-            if number == 1:
-                return redirect("consultations:intake-start", token=token)
-            return redirect("consultations:intake-step", token=token, number=number - 1)
         if outcome.result.ok:
-            if number < len(steps):
-                return redirect("consultations:intake-step", token=token, number=number + 1)
-            return redirect("consultations:intake-review", token=token)
+            return _step_moved(token, number, len(steps), going_back=going_back)
         errors = outcome.result.errors
-        raw = _raw(step, request.POST)
-    answers = intake.draft or {}
+    return _step_page(request, intake, steps, number, raw, errors)
+
+
+def _step_page(request, intake, steps, number: int, raw: dict | None, errors: dict):
+    step = steps[number - 1]
     return _render(
         request,
         "consultations/intake/step.html",
@@ -144,13 +154,12 @@ def intake_step(request, token: str, number: int):
             "intake": intake,
             "step": step,
             "steps": steps,
-            "fields": _field_context(step, answers, raw, errors),
+            "fields": _field_context(step, intake.draft or {}, raw, errors),
             "errors": errors,
             "progress": round(100 * (number - 1) / (len(steps) + 1)),
             "progress_label": f"Step {number} of {len(steps)}",
             "is_last": number == len(steps),
         },
-        status=200,
     )
 
 
@@ -162,6 +171,27 @@ def _raw(step, post):
         else:
             raw[question.key] = post.get(question.key)
     return raw
+
+
+def _review_sections(steps, answers: dict, missing: dict) -> list[dict]:
+    """Each step with its shown questions, their answers and whether one is missing."""
+    shown = visible_keys(selectors.all_questions(steps), answers)
+    return [
+        {
+            "step": step,
+            "rows": [
+                {
+                    "q": q,
+                    "answer": q.label_for(answers[q.key]) if q.key in answers else "",
+                    "missing": q.key in missing,
+                }
+                for q in step.questions
+                if q.key in shown
+            ],
+            "incomplete": any(q.key in missing for q in step.questions),
+        }
+        for step in steps
+    ]
 
 
 @never_cache
@@ -183,33 +213,15 @@ def intake_review(request, token: str):
             missing = {key: msgs[0] for key, msgs in exc.message_dict.items()}
         else:
             return redirect("consultations:intake-done", token=token)
-    questions = selectors.all_questions(steps)
-    shown = visible_keys(questions, answers)
     missing = missing or {
-        k: "Please answer this question." for k in missing_required(questions, answers)
+        k: REQUIRED_MESSAGE for k in missing_required(selectors.all_questions(steps), answers)
     }
-    sections = [
-        {
-            "step": step,
-            "rows": [
-                {
-                    "q": q,
-                    "answer": q.label_for(answers[q.key]) if q.key in answers else "",
-                    "missing": q.key in missing,
-                }
-                for q in step.questions
-                if q.key in shown
-            ],
-            "incomplete": any(q.key in missing for q in step.questions),
-        }
-        for step in steps
-    ]
     return _render(
         request,
         "consultations/intake/review.html",
         {
             "intake": intake,
-            "sections": sections,
+            "sections": _review_sections(steps, answers, missing),
             "missing": missing,
             "steps": steps,
             "progress": round(100 * len(steps) / (len(steps) + 1)),

@@ -14,6 +14,7 @@ from phonenumber_field.modelfields import PhoneNumberField
 
 from consultations.questionnaire import QuestionType, Severity
 from consultations.screening import Flag
+from treatments.engine import planning
 
 QUESTION_TYPES = [
     (QuestionType.SHORT_TEXT.value, "Short text"),
@@ -356,8 +357,8 @@ class Assessment(models.Model):
     def bmi(self) -> Decimal | None:
         if not self.height_cm or not self.weight_kg:
             return None
-        metres = Decimal(self.height_cm) / 100
-        return (Decimal(self.weight_kg) / (metres * metres)).quantize(Decimal("0.1"))
+        # The engine's BMI, so the page shows the number the plan engine judges.
+        return planning.bmi(Decimal(self.height_cm), Decimal(self.weight_kg))
 
 
 class AssessmentArea(models.Model):
@@ -402,94 +403,3 @@ class AssessmentConditionChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.condition}"
-
-
-# --- Consent (issue 5) ---------------------------------------------------------------------
-
-
-class ConsentText(models.Model):
-    """What a patient reads and signs before a treatment. Versioned per treatment: a saved
-    version is never edited, an edit in the admin saves the next version, and each signed
-    consent keeps the version it signed."""
-
-    # A treatment that can be deleted at all (no plans) takes its texts with it; signed texts
-    # are protected by PlanConsent.
-    treatment = models.ForeignKey(
-        "treatments.Treatment", on_delete=models.CASCADE, related_name="consent_texts"
-    )
-    version = models.PositiveIntegerField(editable=False)
-    title = models.CharField(max_length=200)
-    body = models.TextField(help_text="Plain text; blank lines separate paragraphs.")
-    published_at = models.DateTimeField(default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["treatment__sort_order", "-version"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["treatment", "version"], name="one_consent_version_per_treatment"
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.title} (version {self.version})"
-
-
-class ConsentChannel(models.TextChoices):
-    TABLET = "tablet", "On the clinic's tablet"
-    LINK = "link", "Through a link"
-
-
-class PlanConsent(models.Model):
-    """A patient's signed consent to a plan, with the exact text they read."""
-
-    plan = models.ForeignKey("treatments.Plan", on_delete=models.PROTECT, related_name="consents")
-    consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
-    text_version = models.PositiveIntegerField()
-    text_body = models.TextField(help_text="The text exactly as the patient read it.")
-    full_name = models.CharField(max_length=200)
-    signature = models.TextField(help_text="The drawn signature as a PNG data URL.")
-    signed_at = models.DateTimeField()
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    user_agent = models.CharField(max_length=300, blank=True)
-    channel = models.CharField(
-        max_length=10, choices=ConsentChannel.choices, default=ConsentChannel.TABLET
-    )
-    witnessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        ordering = ["-signed_at"]
-        permissions = [("record_consent", "Can record a patient's consent on the tablet")]
-
-    def __str__(self) -> str:
-        return f"Consent of {self.full_name} to {self.plan}"
-
-
-class ConsentLink(models.Model):
-    """A link for the patient to read and sign the consent on their own device, like the
-    intake link: unguessable, expiring, revocable, and closed once signed."""
-
-    plan = models.ForeignKey(
-        "treatments.Plan", on_delete=models.CASCADE, related_name="consent_links"
-    )
-    token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
-    created_at = models.DateTimeField(default=timezone.now)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    expires_at = models.DateTimeField()
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"Consent link for {self.plan}"
-
-    def is_open_at(self, now: datetime) -> bool:
-        return self.used_at is None and self.revoked_at is None and now < self.expires_at

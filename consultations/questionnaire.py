@@ -20,7 +20,7 @@ patient can no longer see never reaches screening.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -186,56 +186,95 @@ def _format_decimal(value: Decimal) -> str:
 def clean_answer(question: QuestionDef, raw: RawAnswer) -> Answer:
     """The canonical answer for a non-blank raw answer, or AnswerError with the message a
     patient reads next to the field."""
-    kind = question.type
-    if kind == QuestionType.MULTIPLE_CHOICE:
-        items = [raw] if isinstance(raw, str) else list(raw or ())
-        picked = {str(item).strip() for item in items if str(item).strip()}
-        allowed = [c.value for c in question.options]
-        unknown = picked - set(allowed)
-        if unknown:
-            raise AnswerError("Choose from the options given.")
-        return [value for value in allowed if value in picked]
-
+    if question.type == QuestionType.MULTIPLE_CHOICE:
+        return _clean_multiple_choice(question, raw)
     text = _single(raw)
-    if kind == QuestionType.SHORT_TEXT:
-        if "\n" in text or "\r" in text:
-            raise AnswerError("Keep this answer to one line.")
-        if len(text) > SHORT_TEXT_MAX:
-            raise AnswerError(f"Keep this answer under {SHORT_TEXT_MAX} characters.")
-        return text
-    if kind == QuestionType.LONG_TEXT:
-        if len(text) > LONG_TEXT_MAX:
-            raise AnswerError(f"Keep this answer under {LONG_TEXT_MAX} characters.")
-        return text
-    if kind == QuestionType.NUMBER:
-        try:
-            number = Decimal(text.replace(",", ""))
-        except InvalidOperation:
-            raise AnswerError("Enter a number, for example 72 or 72.5.") from None
-        if not number.is_finite():
-            raise AnswerError("Enter a number, for example 72 or 72.5.")
-        unit = f" {question.unit}" if question.unit else ""
-        low, high = question.min_value, question.max_value
-        if low is not None and high is not None and not (low <= number <= high):
-            raise AnswerError(
-                f"Enter a number between {_format_decimal(low)} and {_format_decimal(high)}{unit}."
-            )
-        if low is not None and number < low:
-            raise AnswerError(f"Enter a number of at least {_format_decimal(low)}{unit}.")
-        if high is not None and number > high:
-            raise AnswerError(f"Enter a number of at most {_format_decimal(high)}{unit}.")
-        return _format_decimal(number)
-    if kind in (QuestionType.YES_NO, QuestionType.SINGLE_CHOICE):
-        lowered = text.lower() if kind == QuestionType.YES_NO else text
-        if lowered not in {c.value for c in question.options}:
-            raise AnswerError("Choose one of the options given.")
-        return lowered
-    if kind == QuestionType.DATE:
-        try:
-            return datetime.date.fromisoformat(text).isoformat()
-        except ValueError:
-            raise AnswerError("Enter a date as YYYY-MM-DD, for example 2024-03-31.") from None
-    raise AnswerError(f"Unknown question type {kind!r}.")  # pragma: no cover
+    cleaner = _CLEANERS.get(question.type)
+    if cleaner is None:  # pragma: no cover
+        raise AnswerError(f"Unknown question type {question.type!r}.")
+    return cleaner(question, text)
+
+
+def _clean_multiple_choice(question: QuestionDef, raw: RawAnswer) -> list[str]:
+    """The picked values in the questionnaire's order, so the same picks always read the
+    same; a value the question does not offer is refused, not dropped."""
+    items = [raw] if isinstance(raw, str) else list(raw or ())
+    picked = {str(item).strip() for item in items if str(item).strip()}
+    allowed = [c.value for c in question.options]
+    unknown = picked - set(allowed)
+    if unknown:
+        raise AnswerError("Choose from the options given.")
+    return [value for value in allowed if value in picked]
+
+
+def _clean_short_text(question: QuestionDef, text: str) -> str:
+    """One line, short enough for the field it is shown in."""
+    if "\n" in text or "\r" in text:
+        raise AnswerError("Keep this answer to one line.")
+    if len(text) > SHORT_TEXT_MAX:
+        raise AnswerError(f"Keep this answer under {SHORT_TEXT_MAX} characters.")
+    return text
+
+
+def _clean_long_text(question: QuestionDef, text: str) -> str:
+    """Free text, bounded so one answer cannot swamp the record."""
+    if len(text) > LONG_TEXT_MAX:
+        raise AnswerError(f"Keep this answer under {LONG_TEXT_MAX} characters.")
+    return text
+
+
+def _clean_number(question: QuestionDef, text: str) -> str:
+    """A finite decimal (thousands commas allowed) within the question's bounds, kept as a
+    string so no float rounding sneaks in."""
+    try:
+        number = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise AnswerError("Enter a number, for example 72 or 72.5.") from None
+    if not number.is_finite():
+        raise AnswerError("Enter a number, for example 72 or 72.5.")
+    _check_bounds(question, number)
+    return _format_decimal(number)
+
+
+def _check_bounds(question: QuestionDef, number: Decimal) -> None:
+    """Refuse a number outside the question's bounds, naming both when there are two, so
+    the patient sees the whole range at once."""
+    unit = f" {question.unit}" if question.unit else ""
+    low, high = question.min_value, question.max_value
+    if low is not None and high is not None and not (low <= number <= high):
+        raise AnswerError(
+            f"Enter a number between {_format_decimal(low)} and {_format_decimal(high)}{unit}."
+        )
+    if low is not None and number < low:
+        raise AnswerError(f"Enter a number of at least {_format_decimal(low)}{unit}.")
+    if high is not None and number > high:
+        raise AnswerError(f"Enter a number of at most {_format_decimal(high)}{unit}.")
+
+
+def _clean_choice(question: QuestionDef, text: str) -> str:
+    """One of the offered values; yes/no is forgiving about case ("Yes" is "yes")."""
+    lowered = text.lower() if question.type == QuestionType.YES_NO else text
+    if lowered not in {c.value for c in question.options}:
+        raise AnswerError("Choose one of the options given.")
+    return lowered
+
+
+def _clean_date(question: QuestionDef, text: str) -> str:
+    """An ISO date, the one format that cannot be read two ways."""
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        raise AnswerError("Enter a date as YYYY-MM-DD, for example 2024-03-31.") from None
+
+
+_CLEANERS: dict[str, Callable[[QuestionDef, str], str]] = {
+    QuestionType.SHORT_TEXT: _clean_short_text,
+    QuestionType.LONG_TEXT: _clean_long_text,
+    QuestionType.NUMBER: _clean_number,
+    QuestionType.YES_NO: _clean_choice,
+    QuestionType.SINGLE_CHOICE: _clean_choice,
+    QuestionType.DATE: _clean_date,
+}
 
 
 def validate(
@@ -302,38 +341,56 @@ def definition_errors(questions: Sequence[QuestionDef]) -> list[str]:
     for question in questions:
         if question.key in seen:
             problems.append(f"Two questions use the key {question.key!r}.")
-        values = [c.value for c in question.choices]
-        if len(values) != len(set(values)):
-            problems.append(f"{question.key}: two choices share a value.")
-        if (
-            question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE)
-            and not values
-        ):
-            problems.append(f"{question.key}: a choice question needs choices.")
-        if (
-            question.min_value is not None
-            and question.max_value is not None
-            and question.min_value > question.max_value
-        ):
-            problems.append(f"{question.key}: the minimum is above the maximum.")
-        if question.show_if is not None:
-            target = seen.get(question.show_if.question)
-            if target is None:
-                problems.append(
-                    f"{question.key}: show-if must refer to an earlier question, "
-                    f"not {question.show_if.question!r}."
-                )
-            elif target.options and question.show_if.value not in {c.value for c in target.options}:
-                problems.append(
-                    f"{question.key}: show-if value {question.show_if.value!r} is not an "
-                    f"answer to {target.key!r}."
-                )
-        allowed = {c.value for c in question.options}
-        for rule in question.rules:
-            if allowed and rule.value not in allowed:
-                problems.append(
-                    f"{question.key}: the screening rule's value {rule.value!r} is not one "
-                    "of the question's answers."
-                )
+        problems += _choice_errors(question)
+        problems += _bounds_errors(question)
+        problems += _show_if_errors(question, seen)
+        problems += _rule_errors(question)
         seen[question.key] = question
     return problems
+
+
+def _choice_errors(question: QuestionDef) -> list[str]:
+    """Choices must be distinct (an answer must name one choice), and a choice question
+    needs some to choose from."""
+    problems = []
+    values = [c.value for c in question.choices]
+    if len(values) != len(set(values)):
+        problems.append(f"{question.key}: two choices share a value.")
+    if question.type in (QuestionType.SINGLE_CHOICE, QuestionType.MULTIPLE_CHOICE) and not values:
+        problems.append(f"{question.key}: a choice question needs choices.")
+    return problems
+
+
+def _bounds_errors(question: QuestionDef) -> list[str]:
+    """Bounds the wrong way round would refuse every number."""
+    low, high = question.min_value, question.max_value
+    if low is not None and high is not None and low > high:
+        return [f"{question.key}: the minimum is above the maximum."]
+    return []
+
+
+def _show_if_errors(question: QuestionDef, earlier: Mapping[str, QuestionDef]) -> list[str]:
+    """A show-if must depend on an earlier question (the patient answers in order) and on a
+    value that question can take, or the question would never show."""
+    rule = question.show_if
+    if rule is None:
+        return []
+    target = earlier.get(rule.question)
+    if target is None:
+        return [
+            f"{question.key}: show-if must refer to an earlier question, not {rule.question!r}."
+        ]
+    if target.options and rule.value not in {c.value for c in target.options}:
+        return [f"{question.key}: show-if value {rule.value!r} is not an answer to {target.key!r}."]
+    return []
+
+
+def _rule_errors(question: QuestionDef) -> list[str]:
+    """A screening rule on a value the question cannot take would never raise its flag."""
+    allowed = {c.value for c in question.options}
+    return [
+        f"{question.key}: the screening rule's value {rule.value!r} is not one "
+        "of the question's answers."
+        for rule in question.rules
+        if allowed and rule.value not in allowed
+    ]

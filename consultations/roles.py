@@ -13,18 +13,12 @@ _QUESTIONNAIRES = [
     for action in ("view", "add", "change", "delete")
 ]
 
-# Issue 5: assessments and consent.
+# Issue 5: assessments.
 _ASSESSMENTS = [
     "consultations.view_assessment",
     "consultations.add_assessment",
     "consultations.view_assessmentarea",
     "consultations.view_assessmentconditionchange",
-]
-_CONSENT = ["consultations.record_consent", "consultations.view_planconsent"]
-_CONSENT_TEXTS = [
-    "consultations.view_consenttext",
-    "consultations.add_consenttext",
-    "consultations.change_consenttext",
 ]
 
 PERMISSIONS: dict[str, list[str]] = {
@@ -35,8 +29,6 @@ PERMISSIONS: dict[str, list[str]] = {
         *_SCREENING,
         *_QUESTIONNAIRES,
         *_ASSESSMENTS,
-        *_CONSENT,
-        *_CONSENT_TEXTS,
     ],
     # Clinical reading: patients, their intakes, answers and flags.
     PROVIDER: [
@@ -44,8 +36,6 @@ PERMISSIONS: dict[str, list[str]] = {
         "consultations.view_intake",
         *_SCREENING,
         *_ASSESSMENTS,
-        *_CONSENT,
-        "consultations.view_consenttext",
     ],
     # Reception: patient records and intake links, but not the clinical answers.
     FRONT_DESK: [*_PATIENTS, *_LINKS],

@@ -272,8 +272,10 @@ TIMELINE_SOURCES: list[TimelineSource] = []
 
 
 def register_timeline_source(source: TimelineSource) -> TimelineSource:
-    """Later apps (assessments, plans, sessions) add their events to the patient timeline."""
-    TIMELINE_SOURCES.append(source)
+    """Each app adds its events to the patient timeline from its `AppConfig.ready()` (see
+    `consultations.panels`); registering a source again changes nothing."""
+    if source not in TIMELINE_SOURCES:
+        TIMELINE_SOURCES.append(source)
     return source
 
 
@@ -281,8 +283,7 @@ def _name(user) -> str:
     return (user.get_full_name() or user.get_username()) if user else ""
 
 
-@register_timeline_source
-def _intake_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:
+def intake_timeline_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:
     now = timezone.now()
     yield TimelineEvent(patient.created_at, "Patient record created", by=_name(patient.created_by))
     for intake in intakes:
@@ -305,6 +306,7 @@ def _intake_events(patient: Patient, intakes: list[Intake]) -> Iterable[Timeline
 
 
 def patient_timeline(*, patient: Patient, intakes: list[Intake]) -> list[TimelineEvent]:
+    """Every registered source's events for the patient, newest first."""
     events = [event for source in TIMELINE_SOURCES for event in source(patient, intakes)]
     return sorted(events, key=lambda e: e.at, reverse=True)
 
@@ -356,8 +358,7 @@ def assessment_conditions(*, assessment: Assessment, screening: Screening | None
     return list(codes)
 
 
-@register_timeline_source
-def _assessment_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:
+def assessment_timeline_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:
     for assessment in Assessment.objects.filter(patient=patient).select_related("provider"):
         yield TimelineEvent(
             assessment.created_at,

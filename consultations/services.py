@@ -19,7 +19,6 @@ from consultations.models import (
     AssessmentArea,
     AssessmentConditionChange,
     Choice,
-    ConsentText,
     Intake,
     IntakeResponse,
     Patient,
@@ -340,24 +339,3 @@ def assessment_create(
 
 
 # --- Consent texts -------------------------------------------------------------------------
-
-
-@transaction.atomic
-def consent_text_publish(*, treatment, title: str, body: str, by=None) -> ConsentText:
-    """A new version of a treatment's consent text; earlier versions are never changed."""
-    latest = (
-        ConsentText.objects.select_for_update()
-        .filter(treatment=treatment)
-        .order_by("-version")
-        .first()
-    )
-    text = ConsentText(
-        treatment=treatment,
-        version=(latest.version + 1) if latest else 1,
-        title=title,
-        body=body,
-        created_by=by,
-    )
-    text.full_clean()
-    text.save()
-    return text

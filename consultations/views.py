@@ -6,22 +6,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.permissions import staff_permission_required
 from consultations import selectors, services
 from consultations.forms import IntakeLinkForm, PatientForm
-from consultations.models import IntakeStatus
+from consultations.panels import intake_url, panels_for
 from consultations.questionnaire import prune
 
 PAGE_SIZE = 25
-OPEN_STATUSES = (IntakeStatus.SENT, IntakeStatus.IN_PROGRESS)
-
-
-def intake_url(request, intake) -> str:
-    return request.build_absolute_uri(reverse("consultations:intake-start", args=[intake.token]))
 
 
 @staff_permission_required("consultations.view_patient")
@@ -94,26 +88,15 @@ def patient_edit(request, pk: int):
 
 @staff_permission_required("consultations.view_patient")
 def patient_detail(request, pk: int):
+    """The patient's page: the panels each app registers (consultations.panels)."""
     patient = selectors.patient_get_for_user(user=request.user, pk=pk)
-    intakes = selectors.intakes_for_patient(patient=patient)
-    can_screen = request.user.has_perm(selectors.VIEW_SCREENING)
-    screening = selectors.intake_latest_submitted(patient=patient) if can_screen else None
-    for intake in intakes:
-        intake.url = intake_url(request, intake)
-        intake.current_status = intake.status
-    open_intake = next((i for i in intakes if i.current_status in OPEN_STATUSES), None)
     return render(
         request,
         "consultations/patient_detail.html",
         {
             "patient": patient,
-            "intakes": intakes,
-            "open_intake": open_intake,
-            "screening": screening,
-            "can_screen": can_screen,
-            "timeline": selectors.patient_timeline(patient=patient, intakes=intakes),
-            "link_form": IntakeLinkForm(initial={"expires_in_days": services.intake_link_days()}),
             "age": patient.age_on(timezone.localdate()),
+            "panels": panels_for(request, patient),
         },
     )
 

@@ -3,7 +3,7 @@
 import pytest
 from ninja.errors import ValidationError
 
-from clinic.api import errors_from_validation
+from clinic.apikit import errors_from_validation
 
 pytestmark = pytest.mark.django_db
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from consultations.seed import seed_default_questionnaire
+    from consultations.migrations._seed import seed_default_questionnaire
 
     seed_default_questionnaire(apps)
 

@@ -2,7 +2,7 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from consultations.consent_seed import seed_consent_texts
+    from consultations.migrations._consent_seed import seed_consent_texts
 
     seed_consent_texts(apps)
 

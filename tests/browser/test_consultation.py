@@ -9,12 +9,12 @@ from django.apps import apps
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from consultations.consent_seed import seed_consent_texts
-from consultations.seed import seed_default_questionnaire
+from consultations.migrations._consent_seed import seed_consent_texts
+from consultations.migrations._seed import seed_default_questionnaire
 from tests.conftest import login
 from tests.consultations.consultation_factories import PatientFactory, submit_intake
-from treatments.models import Plan
-from treatments.seed import seed_all
+from treatments.catalog.seed import seed_all
+from treatments.plans.models import Plan
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def catalog(roles):
     seed_all(apps)
     seed_default_questionnaire(apps)
-    seed_consent_texts(apps)
+    seed_consent_texts(apps, "plans")
 
 
 def draw_signature(page):

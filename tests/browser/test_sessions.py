@@ -11,16 +11,16 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
-from tests.conftest import login
-from tests.treatments.factories_scheduling import (
+from tests.appointments.factories import (
     PatientFactory,
     accepted_plan,
     appointment_at,
     next_monday,
     setup_clinic,
 )
-from treatments.models import Appointment
-from treatments.selectors_scheduling import to_local
+from tests.conftest import login
+from treatments.appointments.models import Appointment
+from treatments.appointments.selectors import to_local
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

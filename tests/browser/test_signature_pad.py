@@ -5,13 +5,13 @@ from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from consultations.consent_seed import seed_consent_texts
-from consultations.seed import seed_default_questionnaire
+from consultations.migrations._consent_seed import seed_consent_texts
+from consultations.migrations._seed import seed_default_questionnaire
 from tests.conftest import login
 from tests.consultations.consultation_factories import assessment_for, submit_intake
-from treatments import services
-from treatments.models import PlanStatus
-from treatments.seed import seed_all
+from treatments.catalog.seed import seed_all
+from treatments.plans import services
+from treatments.plans.models import PlanStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -34,7 +34,7 @@ def touch_stroke(page, box):
 def test_a_finger_signs_and_clear_empties(live_server, phone_page, roles, provider):
     seed_all(apps)
     seed_default_questionnaire(apps)
-    seed_consent_texts(apps)
+    seed_consent_texts(apps, "plans")
     assessment = assessment_for(provider)
     submit_intake(assessment.patient)
 

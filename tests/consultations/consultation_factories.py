@@ -13,7 +13,7 @@ from consultations import services
 from consultations.demo import SUBMITTED_ANSWERS
 from consultations.models import Assessment, AssessmentArea
 from tests.consultations import factories
-from treatments.models import BodyArea
+from treatments.catalog.models import BodyArea
 
 # A Monday well ahead, so engine dates never depend on the day the tests run.
 TODAY = datetime.date(2027, 1, 4)

@@ -3,10 +3,10 @@ import datetime
 import factory
 from django.utils import timezone
 
+from consultations.migrations._seed import seed_default_questionnaire
 from consultations.models import Intake, Patient, Questionnaire
-from consultations.seed import seed_default_questionnaire
 from consultations.selectors import questionnaire_current
-from treatments.seed import seed_body_areas, seed_conditions
+from treatments.catalog.migrations._seed import seed_body_areas, seed_conditions
 
 
 def seed_questionnaire() -> Questionnaire:

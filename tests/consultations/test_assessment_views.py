@@ -1,5 +1,7 @@
 """Assessment pages: record with areas and condition changes, validation, access, queries."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -10,7 +12,7 @@ from tests.consultations.consultation_factories import (
     assessment_for,
     submit_intake,
 )
-from treatments.models import BodyArea, Condition
+from treatments.catalog.models import BodyArea, Condition
 
 pytestmark = pytest.mark.django_db
 
@@ -172,10 +174,46 @@ def test_assessment_page_query_budget(client_for, provider, django_assert_num_qu
         client.get(url)
         # 1 session, 2 user, 3-4 permissions, 5 patient, 6 assessment with provider and
         # created_by, 7 its areas, 8 their body areas, 9 condition changes, 10 the latest
-        # intake response, 11 the patient's plans (none yet: their consents would be one
-        # more), 12 the user's groups.
+        # intake response, 11 the plans made from it (the plans app's panel), 12 the user's
+        # groups.
         with django_assert_num_queries(12):
             assert client.get(url).status_code == 200
+
+
+def test_assessment_page_shows_the_engines_bmi(client_for, provider):
+    # 120.2 kg / (2.00 m)² is exactly 30.05: the engine rounds half up, once.
+    assessment = assessment_for(provider)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        height_cm=Decimal("200"), weight_kg=Decimal("120.2")
+    )
+    url = reverse("consultations:assessment-detail", args=[assessment.patient_id, assessment.pk])
+    assert 'data-testid="bmi">30.1<' in client_for(provider).get(url).content.decode()
+
+
+def test_assessment_page_lists_the_plans_made_from_it(
+    client_for, provider, django_assert_num_queries
+):
+    from treatments.plans import services as plans
+
+    assessment = assessment_for(provider)
+    later = assessment_for(provider, patient=assessment.patient)
+    submit_intake(assessment.patient)
+    for made_from, code in (
+        (assessment, "cryolipolysis"),
+        (assessment, "deoxycholic_injection"),
+        (later, "laser_lipolysis"),
+    ):
+        plans.plan_create_from_option(
+            assessment=made_from, treatment_code=code, by=provider, today=TODAY
+        )
+    client = client_for(provider)
+    url = reverse("consultations:assessment-detail", args=[assessment.patient_id, assessment.pk])
+    client.get(url)
+    with django_assert_num_queries(12):  # as without plans (test_assessment_page_query_budget)
+        page = client.get(url).content.decode()
+    assert "Plans from this assessment" in page
+    assert "Cryolipolysis" in page and "Fat-dissolving injections" in page
+    assert "Laser lipolysis" not in page
 
 
 def test_patient_page_lists_assessments_and_plans(client_for, provider, front_desk):
@@ -192,7 +230,7 @@ def test_patient_page_lists_assessments_and_plans(client_for, provider, front_de
 
 
 def test_patient_timeline_shows_assessments_and_plan_changes(client_for, provider):
-    from treatments import services
+    from treatments.plans import services
 
     assessment = assessment_for(provider)
     submit_intake(assessment.patient)

@@ -3,11 +3,11 @@
 import pytest
 from django.apps import apps
 
+from consultations.migrations._seed import seed_default_questionnaire
 from consultations.models import Questionnaire, ScreeningRule
 from consultations.questionnaire import QuestionType, definition_errors
-from consultations.seed import seed_default_questionnaire
 from consultations.selectors import all_questions, questionnaire_steps
-from treatments.seed import CONDITIONS
+from treatments.catalog.migrations._seed import CONDITIONS
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,9 @@
 import datetime
+import json
+import os
+import sqlite3
+import subprocess
+import sys
 
 import pytest
 from django.http import Http404
@@ -141,3 +146,75 @@ def test_timeline_lists_events_newest_first(questionnaire, front_desk):
     assert [e.title for e in events][-1] == "Patient record created"
     assert "Intake link revoked" in [e.title for e in events]
     assert events == sorted(events, key=lambda e: e.at, reverse=True)
+
+
+# A management command (or a worker) never imports the URLconf, where the views used to pull
+# the plans' and sessions' selectors in; each app's AppConfig.ready() registers its events.
+TIMELINE_IN_A_COMMAND = """
+import json, sys
+from consultations.models import Patient
+from consultations.selectors import intakes_for_patient, patient_timeline
+patient = Patient.objects.get()
+events = patient_timeline(patient=patient, intakes=intakes_for_patient(patient=patient))
+loaded = [m for m in ("clinic.urls", "treatments.plans.views", "treatments.appointments.views")
+          if m in sys.modules]
+print(json.dumps({"titles": [e.title for e in events], "loaded": loaded}))
+"""
+
+
+# Committed rows (a transactional test), so the database can be copied to a file.
+@pytest.mark.django_db(transaction=True)
+def test_the_timeline_is_complete_in_a_management_command(provider, questionnaire, tmp_path):
+    from django.conf import settings
+    from django.db import connection
+
+    from tests.appointments.factories import appointment_at, setup_clinic
+    from tests.consultations.consultation_factories import TODAY, assessment_for, submit_intake
+    from treatments.plans import services as plans
+
+    setup_clinic(provider)
+    assessment = assessment_for(provider)
+    submit_intake(assessment.patient)
+    plan = plans.plan_create_from_option(
+        assessment=assessment, treatment_code="cryolipolysis", by=provider, today=TODAY
+    )
+    appointment_at(
+        plan.sessions.get(number=1),
+        datetime.datetime.combine(TODAY, datetime.time(10)),
+        provider=provider,
+    )
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        # An in-memory test database, rows included, copied to a file the command opens.
+        copy = sqlite3.connect(tmp_path / "db.sqlite3")
+        connection.ensure_connection()
+        connection.connection.backup(copy)
+        copy.close()
+        database_url = f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    else:  # the command opens this test's (committed) PostgreSQL database itself
+        auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
+        database_url = f"postgres://{auth}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "--no-imports", "-c", TIMELINE_IN_A_COMMAND],
+        cwd=settings.BASE_DIR,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "clinic.settings_test",
+            "DATABASE_URL": database_url,
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    out = json.loads(result.stdout.strip().splitlines()[-1])
+    assert out["loaded"] == []
+    for title in (
+        "Patient record created",  # consultations: intakes
+        "Intake submitted",
+        "Assessment recorded",  # consultations: assessments
+        "Cryolipolysis (fat freezing) plan drafted",  # plans
+        "Session 1 booked",  # appointments
+    ):
+        assert title in out["titles"]

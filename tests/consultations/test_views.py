@@ -1,15 +1,20 @@
 """Staff pages: access (login, 403 per role, 404), validation messages, duplicates, flags."""
 
 import datetime
+import io
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from PIL import Image
 
 from consultations import services
 from consultations.demo import SUBMITTED_ANSWERS
 from consultations.models import Intake, IntakeStatus, Patient
+from tests.appointments.factories import accepted_plan, appointment_at, area, setup_clinic
+from tests.consultations.consultation_factories import TODAY, assessment_for, submit_intake
 from tests.consultations.factories import IntakeFactory, PatientFactory
 
 pytestmark = pytest.mark.django_db
@@ -310,3 +315,72 @@ def test_expired_link_shows_as_expired(client_for, front_desk, questionnaire):
     page = client_for(front_desk).get(url("patient-detail", intake.patient.pk)).content.decode()
     assert 'data-status="expired"' in page
     assert "Intake link expired" in page
+
+
+# --- Patient page query budget -------------------------------------------------------------
+
+
+def png():
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 40), (180, 140, 120)).save(buffer, format="PNG")
+    return SimpleUploadedFile("photo.png", buffer.getvalue(), content_type="image/png")
+
+
+def plan_with_sessions(patient, assessment, provider, *, days_ago: int):
+    """An accepted plan from the assessment: session 1 done (pinch measured, before and after
+    photos), session 2 booked."""
+    from treatments.appointments import services as sessions
+
+    plan = accepted_plan(patient=patient, sessions=2, start=TODAY - datetime.timedelta(days=60))
+    plan.assessment = assessment
+    plan.save(update_fields=["assessment"])
+    now = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+    done = appointment_at(
+        plan.sessions.get(number=1), now - datetime.timedelta(days=days_ago), provider=provider
+    )
+    sessions.session_record(
+        appointment=done,
+        status="done",
+        by=provider,
+        intake_reconfirmed=True,
+        areas=[sessions.AreaRecord(area=area("upper_back"), pinch_mm=26, vials=2, lot_numbers="L")],
+    )
+    for kind in ("before", "after"):
+        sessions.photo_add(
+            appointment=done, upload=png(), kind=kind, area=area("upper_back"), by=provider
+        )
+    appointment_at(
+        plan.sessions.get(number=2), now + datetime.timedelta(days=days_ago), provider=provider
+    )
+    return plan
+
+
+def test_patient_page_queries_do_not_grow_with_plans_and_sessions(
+    client_for, provider, settings, tmp_path, django_assert_num_queries
+):
+    settings.MEDIA_ROOT = tmp_path
+    setup_clinic(provider)
+    patient = PatientFactory()
+    submit_intake(patient)
+    assessment = assessment_for(provider, patient=patient)
+    client = client_for(provider)
+    url_ = url("patient-detail", patient.pk)
+    for count in (1, 6):
+        while patient.plans.count() < count:
+            plan_with_sessions(patient, assessment, provider, days_ago=10 + patient.plans.count())
+        client.get(url_)
+        # 1 session, 2 user, 3-4 the user's and the groups' permissions, 5 patient;
+        # screening: 6 the latest submitted response;
+        # intakes: 7 intakes, 8 their responses;
+        # assessments: 9 assessments with providers, 10 their areas, 11 the body areas;
+        # plans: 12 plans with treatments, 13 their consents;
+        # progress: 14 plans with session counts, 15 their assessments' areas, 16 done
+        # sessions, 17 what they measured per area, 18 photos;
+        # timeline: 19 assessments, 20 plan status changes, 21 appointments;
+        # 22 the user's groups (the role badge in the header).
+        with django_assert_num_queries(22):
+            page = client.get(url_).content.decode()
+        assert page.count('data-testid="plan-row"') == count
+        assert page.count('data-testid="patient-progress"') == count
+        assert page.count('class="progress-chart"') == count
+        assert page.count('alt="After"') == count

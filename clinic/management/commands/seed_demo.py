@@ -3,14 +3,12 @@
 Idempotent: running it twice changes nothing (users keep any password changed since).
 """
 
-from importlib import import_module
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from clinic.roles import CLINIC_ADMIN, FRONT_DESK, PROVIDER, sync_roles
+from clinic.roles import CLINIC_ADMIN, FRONT_DESK, PROVIDER, app_modules, sync_roles
 
 DEMO_PASSWORD = "contour-demo"
 DEMO_USERS = [
@@ -19,7 +17,6 @@ DEMO_USERS = [
     ("provider", "Priya", "Shah", PROVIDER),
     ("frontdesk", "Frankie", "Lee", FRONT_DESK),
 ]
-DEMO_APPS = ("treatments", "consultations")
 
 
 class Command(BaseCommand):
@@ -43,8 +40,8 @@ class Command(BaseCommand):
                 user.set_password(DEMO_PASSWORD)
                 user.save()
             user.groups.add(Group.objects.get(name=role))
-        for app_label in DEMO_APPS:
-            import_module(f"{app_label}.demo").seed(self.stdout)
+        for module in app_modules("demo"):  # in journey order (INSTALLED_APPS)
+            module.seed(self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo data is loaded."))
         self.stdout.write(f"Demo logins (password for each: {DEMO_PASSWORD}):")
         for username, _first, _last, role in DEMO_USERS:

@@ -46,17 +46,26 @@
   var weight = document.querySelector("[data-bmi-weight]");
   var output = document.querySelector("[data-bmi-output]");
   var note = document.querySelector("[data-bmi-note]");
+  // The engine's BMI (treatments.engine.planning.bmi): rounded once to one decimal, half
+  // up. Worked in whole tenths, the form's precision, because floating point would round
+  // some halves down (the engine says 30.1 for 120.2 kg at 200 cm; so must this).
+  function bmiTenths(heightCm, weightKg) {
+    var h = Math.round(heightCm * 10);
+    var w = Math.round(weightKg * 10);
+    // BMI x 10 = (w / 10) / (h / 1000)^2 x 10 = w x 1,000,000 / h^2, rounded half up.
+    return Math.floor((2 * w * 1000000 + h * h) / (2 * h * h));
+  }
   function showBmi() {
-    var h = parseFloat(height.value) / 100;
+    var h = parseFloat(height.value);
     var w = parseFloat(weight.value);
-    if (!(h > 0.5 && w > 10)) {
+    if (!(h > 50 && w > 10)) {
       output.textContent = "—";
       note.textContent = "";
       return;
     }
-    var bmi = w / (h * h);
-    output.textContent = bmi.toFixed(1);
-    note.textContent = bmi > 30 ? "over 30: most body treatments are limited" : "";
+    var tenths = bmiTenths(h, w);
+    output.textContent = (tenths / 10).toFixed(1);
+    note.textContent = tenths > 300 ? "over 30: most body treatments are limited" : "";
   }
   if (height && weight && output) {
     height.addEventListener("input", showBmi);

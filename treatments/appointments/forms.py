@@ -1,0 +1,342 @@
+"""Forms for booking and recording sessions: validation and layout only; views hand the
+cleaned data to treatments.appointments.services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+
+from treatments.appointments.models import Appointment, AppointmentStatus, ProgressPhoto
+from treatments.appointments.services import (
+    AreaRecord,
+    CourseChoices,
+    photo_max_bytes,
+    slot_from_token,
+    slot_token,
+)
+from treatments.catalog.models import BodyArea
+from treatments.engine import slots as scheduling
+from treatments.plans.models import PlanSession
+
+
+def slot_label(slot: scheduling.Slot, names: dict[tuple[str, int], str]) -> str:
+    parts = [
+        f"{slot.start:%a %b} {slot.start.day}, {slot.start:%H:%M}-{slot.end:%H:%M}",
+        names.get(("provider", slot.provider_id), ""),
+    ]
+    if slot.room_id:
+        parts.append(names.get(("room", slot.room_id), ""))
+    if slot.device_id:
+        parts.append(names.get(("device", slot.device_id), ""))
+    return " · ".join(p for p in parts if p)
+
+
+class SlotField(forms.ChoiceField):
+    def to_python(self, value):
+        value = super().to_python(value)
+        return slot_from_token(value) if value else None
+
+    def valid_value(self, value):
+        # Choices are offered as tokens; the posted token is checked against the calendar by
+        # the service (a slot may have been taken since the page was drawn).
+        return True
+
+
+def slot_choices(slots, names) -> list[tuple[str, str]]:
+    return [(slot_token(s), slot_label(s, names)) for s in slots]
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=500,
+        help_text="Kept on the appointment; the patient does not see it.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class RescheduleForm(ReasonForm):
+    slot = SlotField(label="New time", widget=forms.RadioSelect)
+
+    def __init__(self, *args, slots=(), names=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slot"].choices = slot_choices(slots, names or {})
+        self.order_fields(["slot", "reason"])
+
+    def slot_groups(self) -> list[tuple[str, list]]:
+        """The slot radios grouped by day ("Tue Nov 24"), for a calmer list."""
+        groups: dict[str, list] = {}
+        for radio in self["slot"]:
+            groups.setdefault(str(radio.choice_label).split(",")[0], []).append(radio)
+        return list(groups.items())
+
+
+class SessionBookForm(RescheduleForm):
+    """A slot for one session; booking needs no reason."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = False
+        self.fields["reason"].widget = self.fields["reason"].hidden_widget()
+
+
+class DateForm(forms.Form):
+    day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+
+    @classmethod
+    def pick(cls, params, *, default: date) -> tuple[DateForm, date]:
+        """The day asked for in `params` (or `default`), and the form that shows it."""
+        form = cls(params or None)
+        if form.is_valid():
+            return form, form.cleaned_data["day"]
+        if not form.is_bound:
+            form = cls(initial={"day": default})
+        return form, default
+
+
+@dataclass(frozen=True)
+class ProposalRow:
+    session: PlanSession
+    proposed: scheduling.ProposedSession | None
+    field: forms.BoundField | None  # the slot select, for a session to book
+    booked: Appointment | None  # its appointment, for a session booked already
+
+
+class CourseBookingForm(forms.Form):
+    """The course proposal: a select per unbooked session offering its free slots, the
+    proposed one first and selected."""
+
+    def __init__(self, *args, choices: CourseChoices, names: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows: list[ProposalRow] = []
+        self._numbers: dict[str, int] = {}
+        for choice in choices.sessions:
+            if choice.booked is not None:
+                self.rows.append(ProposalRow(choice.session, choice.proposed, None, choice.booked))
+                continue
+            number = choice.session.number
+            name = f"slot_{number}"
+            options = slot_choices(choice.options, names)
+            self.fields[name] = SlotField(label=f"Session {number}", choices=options)
+            if choice.proposed and choice.proposed.slot:
+                self.fields[name].initial = options[0][0]
+            self._numbers[name] = number
+            self.rows.append(ProposalRow(choice.session, choice.proposed, self[name], None))
+
+    def slots(self) -> dict[int, scheduling.Slot]:
+        """Session number -> the slot chosen for it."""
+        return {
+            self._numbers[name]: value
+            for name, value in self.cleaned_data.items()
+            if name in self._numbers and value is not None
+        }
+
+
+STATUS_CHOICES = [
+    (AppointmentStatus.DONE, "Done"),
+    (AppointmentStatus.NO_SHOW, "No-show"),
+    (AppointmentStatus.CANCELLED, "Cancelled"),
+]
+
+UNIT_FIELDS = {
+    "vial": ("vials", "lot_numbers", "volume_ml"),
+    "cycle": ("cycles",),
+    "applicator": ("applicators",),
+}
+
+
+# The appointment's own fields the record form edits, and the per-area ones.
+RECORD_FIELDS = ("intake_reconfirmed", "intake_changes", "side_effects", "notes", "weight_kg")
+AREA_FIELDS = ("vials", "lot_numbers", "volume_ml", "cycles", "applicators", "pinch_mm")
+
+
+class SessionRecordForm(forms.Form):
+    """The session record: status, intake re-confirmation, what was done per area."""
+
+    status = forms.ChoiceField(choices=STATUS_CHOICES, widget=forms.RadioSelect, initial="done")
+    intake_reconfirmed = forms.BooleanField(
+        required=False,
+        label="I asked the patient: nothing has changed since the intake (health, medicines, "
+        "pregnancy), or I noted what did",
+    )
+    intake_changes = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), label="What changed"
+    )
+    weight_kg = forms.DecimalField(
+        required=False,
+        label="Weight (kg)",
+        min_value=Decimal(30),
+        max_value=Decimal(300),
+        decimal_places=1,
+    )
+    side_effects = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    notes = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For a cancelled session, say why.",
+    )
+
+    def __init__(
+        self,
+        *args,
+        areas: list[dict],
+        area_names: dict[str, str],
+        body_areas: dict[str, BodyArea] | None = None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.body_areas = body_areas or {}
+        self.area_rows = []
+        for item in areas:
+            code = item["area"]
+            unit = item.get("unit", "")
+            fields = []
+            for name in (*UNIT_FIELDS.get(unit, ()), "pinch_mm"):
+                key = f"{code}__{name}"
+                self.fields[key] = _area_field(name, item)
+                fields.append(key)
+            self.area_rows.append(
+                {"code": code, "name": area_names.get(code, code), "item": item, "fields": fields}
+            )
+
+    @classmethod
+    def for_appointment(
+        cls, data, *, appointment: Appointment, body_areas: dict[str, BodyArea]
+    ) -> SessionRecordForm:
+        """The record form for an appointment, filled with what was recorded so far (a booked
+        session is about to be done)."""
+        initial = {
+            "status": appointment.status
+            if appointment.status != AppointmentStatus.BOOKED
+            else AppointmentStatus.DONE,
+            **{name: getattr(appointment, name) for name in RECORD_FIELDS},
+        }
+        for row in appointment.treated_areas.select_related("area"):
+            for name in AREA_FIELDS:
+                initial[f"{row.area.code}__{name}"] = getattr(row, name)
+        return cls(
+            data,
+            initial=initial,
+            areas=list(appointment.plan_session.areas or []),
+            area_names={code: area.name for code, area in body_areas.items()},
+            body_areas=body_areas,
+        )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") == AppointmentStatus.DONE:
+            for row in self.area_rows:
+                vials_key = f"{row['code']}__vials"
+                lots_key = f"{row['code']}__lot_numbers"
+                if data.get(vials_key) and not (data.get(lots_key) or "").strip():
+                    self.add_error(lots_key, "Record the lot number of every vial used.")
+        return data
+
+    def area_records(self) -> list[dict]:
+        out = []
+        for row in self.area_rows:
+            values = {key.split("__", 1)[1]: self.cleaned_data.get(key) for key in row["fields"]}
+            out.append({"code": row["code"], **values})
+        return out
+
+    def record(self) -> dict:
+        """The keyword arguments of services.session_record, from the cleaned data."""
+        data = self.cleaned_data
+        areas = [
+            AreaRecord(
+                area=self.body_areas[r["code"]],
+                vials=r.get("vials"),
+                lot_numbers=r.get("lot_numbers") or "",
+                volume_ml=r.get("volume_ml"),
+                cycles=r.get("cycles"),
+                applicators=r.get("applicators"),
+                pinch_mm=r.get("pinch_mm"),
+            )
+            for r in self.area_records()
+            if r["code"] in self.body_areas
+        ]
+        return {
+            "status": data["status"],
+            **{name: data[name] for name in RECORD_FIELDS},
+            "areas": areas,
+        }
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """Show a refusal of the service on the field it names, or above the form."""
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, exc)
+
+    def bound_rows(self):
+        return [{**row, "bound": [self[key] for key in row["fields"]]} for row in self.area_rows]
+
+
+def _area_field(name: str, item: dict) -> forms.Field:
+    planned = item.get("units")
+    if name == "lot_numbers":
+        return forms.CharField(
+            label="Lot number(s)", required=False, max_length=200, help_text="Comma-separated."
+        )
+    if name == "volume_ml":
+        return forms.DecimalField(
+            label="Volume (mL)",
+            required=False,
+            min_value=Decimal(0),
+            max_value=Decimal(50),
+            decimal_places=1,
+        )
+    if name == "pinch_mm":
+        return forms.DecimalField(
+            label="Pinch (mm)",
+            required=False,
+            min_value=Decimal(1),
+            max_value=Decimal(150),
+            decimal_places=1,
+            help_text="Measured before treating.",
+        )
+    label = {"vials": "Vials", "cycles": "Cycles", "applicators": "Applicators"}[name]
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=50,
+        initial=planned,
+        help_text=f"Planned: {planned}" if planned is not None else "",
+    )
+
+
+class PhotoForm(forms.Form):
+    image = forms.FileField(
+        label="Photo",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
+        ),
+    )
+    kind = forms.ChoiceField(choices=ProgressPhoto.KINDS, initial=ProgressPhoto.BEFORE)
+    area = forms.ModelChoiceField(queryset=BodyArea.objects.none(), required=False)
+
+    def __init__(self, *args, areas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].queryset = areas if areas is not None else BodyArea.objects.all()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_image(self):
+        image = self.cleaned_data["image"]
+        if image.size > photo_max_bytes():
+            raise ValidationError(
+                f"The photo is {image.size / 1_048_576:.1f} MB; the limit is "
+                f"{photo_max_bytes() / 1_048_576:.0f} MB."
+            )
+        return image

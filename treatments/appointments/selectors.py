@@ -1,0 +1,502 @@
+"""Reads for booking and sessions: the clinic snapshot the slot finder takes, calendars,
+today's list, a plan's course and a patient's progress. Every object lookup is scoped to
+what the user may see."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from consultations.selectors import VIEW_SCREENING, intake_latest_submitted
+from treatments.appointments import calendar_grid as grid
+from treatments.appointments.models import (
+    ACTIVE_STATUSES,
+    HOLDS_SESSION,
+    Appointment,
+    AppointmentStatus,
+    Device,
+    OpeningHours,
+    ProgressPhoto,
+    ProviderProfile,
+    Room,
+    TreatedArea,
+)
+from treatments.catalog.models import BodyArea, CatalogSettings, ClinicClosure, Treatment
+from treatments.engine import slots as scheduling
+from treatments.plans.lifecycle import BOOKABLE_STATUSES
+from treatments.plans.models import Plan, PlanConsent, PlanSession
+
+BOOK = "appointments.book_appointment"
+RECORD = "appointments.record_session"
+VIEW = "appointments.view_appointment"
+VIEW_PHOTOS = "appointments.view_progressphoto"
+
+
+# --- Time ------------------------------------------------------------------------------------
+
+
+def to_local(value: datetime) -> datetime:
+    """An aware datetime as the clinic's naive wall-clock time (what the slot finder uses)."""
+    return timezone.localtime(value).replace(tzinfo=None)
+
+
+def to_aware(value: datetime) -> datetime:
+    return timezone.make_aware(value)
+
+
+def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    return (
+        to_aware(datetime.combine(first, time())),
+        to_aware(datetime.combine(last + timedelta(days=1), time())),
+    )
+
+
+# --- The slot finder's view of the clinic --------------------------------------------------
+
+
+def need_for(treatment: Treatment) -> scheduling.Need:
+    return scheduling.Need(
+        treatment=treatment.code, room=treatment.needs_room, device=treatment.needs_device
+    )
+
+
+def rules_for(treatment: Treatment) -> scheduling.CourseRules:
+    return scheduling.CourseRules(
+        min_interval_days=treatment.min_interval_days,
+        usual_interval_days=treatment.usual_interval_days,
+        window_days=getattr(settings, "SESSION_WINDOW_DAYS", scheduling.DEFAULT_WINDOW_DAYS),
+    )
+
+
+def _hours(rows) -> tuple[scheduling.Hours, ...]:
+    return tuple(scheduling.Hours(r.weekday, r.starts, r.ends) for r in rows)
+
+
+def clinic_snapshot(
+    *, first_day: date, last_day: date, exclude: tuple[int, ...] = ()
+) -> scheduling.Clinic:
+    """Opening hours, closures, active providers/rooms/devices and every active appointment
+    between the two days (inclusive), except the appointments in `exclude` (being moved).
+    Seven queries, however many appointments."""
+    closed_weekdays = set(CatalogSettings.current().weekdays_closed())
+    opening = _hours(OpeningHours.objects.exclude(weekday__in=closed_weekdays))
+    closed = frozenset(
+        ClinicClosure.objects.filter(date__range=(first_day, last_day)).values_list(
+            "date", flat=True
+        )
+    )
+    profiles = ProviderProfile.objects.filter(active=True, user__is_active=True).prefetch_related(
+        Prefetch("treatments", queryset=Treatment.objects.only("id", "code")), "hours"
+    )
+    providers = tuple(
+        scheduling.Provider(
+            p.user_id,
+            str(p),
+            frozenset(t.code for t in p.treatments.all()),
+            _hours(p.hours.all()),
+        )
+        for p in profiles.select_related("user")
+    )
+    rooms = tuple(scheduling.Room(r.id, r.name) for r in Room.objects.filter(active=True))
+    devices = tuple(
+        scheduling.Device(d.id, d.name, frozenset(t.code for t in d.treatments.all()))
+        for d in Device.objects.filter(active=True).prefetch_related(
+            Prefetch("treatments", queryset=Treatment.objects.only("id", "code"))
+        )
+    )
+    start, end = day_bounds(first_day, last_day)
+    busy: list[scheduling.Busy] = []
+    rows = (
+        Appointment.objects.filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+        .exclude(pk__in=exclude)
+        .values_list("start", "end", "provider_id", "room_id", "device_id")
+    )
+    for a_start, a_end, provider_id, room_id, device_id in rows:
+        s, e = to_local(a_start), to_local(a_end)
+        busy.append(scheduling.Busy(scheduling.PROVIDER, provider_id, s, e))
+        if room_id:
+            busy.append(scheduling.Busy(scheduling.ROOM, room_id, s, e))
+        if device_id:
+            busy.append(scheduling.Busy(scheduling.DEVICE, device_id, s, e))
+    return scheduling.Clinic(
+        opening=opening,
+        providers=providers,
+        rooms=rooms,
+        devices=devices,
+        closed_dates=closed,
+        busy=tuple(busy),
+        grid_minutes=getattr(settings, "SESSION_GRID_MINUTES", scheduling.DEFAULT_GRID_MINUTES),
+    )
+
+
+# --- Plans and appointments ---------------------------------------------------------------
+
+
+def _plan_queryset() -> QuerySet[Plan]:
+    return Plan.objects.select_related("patient", "treatment")
+
+
+def course_get_for_user(*, user, pk: int) -> Plan:
+    """A plan, to see or book its course of sessions: any staff member with the sessions view
+    may (the front desk too, who cannot open the plan itself); 404 otherwise. Not the plans
+    app's plan_get_for_user, which is the plan's own page (per patient, plans.view_plan)."""
+    if not user.has_perm(VIEW):
+        raise Http404
+    return get_object_or_404(_plan_queryset(), pk=pk)
+
+
+def course_session_get_for_user(*, user, pk: int) -> PlanSession:
+    """A session of a plan, with its plan, patient and treatment, on the same terms as
+    course_get_for_user."""
+    if not user.has_perm(VIEW):
+        raise Http404
+    return get_object_or_404(
+        PlanSession.objects.select_related("plan__patient", "plan__treatment"), pk=pk
+    )
+
+
+def plans_to_book() -> list[Plan]:
+    """Plans that can be booked (the lifecycle's rule, plan_can_be_booked, as a query: a
+    bookable status and the patient's signed consent) with a session that has no appointment
+    standing for it (never booked, cancelled or missed)."""
+    booked = Appointment.objects.filter(status__in=HOLDS_SESSION).values("plan_session_id")
+    return list(
+        _plan_queryset()
+        .filter(status__in=BOOKABLE_STATUSES)
+        .annotate(
+            session_count=Count("sessions", distinct=True),
+            unbooked_count=Count("sessions", filter=~Q(sessions__in=booked), distinct=True),
+        )
+        .filter(unbooked_count__gt=0)
+        .filter(Exists(PlanConsent.objects.filter(plan=OuterRef("pk"))))
+        .order_by("start_date", "pk")
+    )
+
+
+@dataclass
+class CourseRow:
+    session: PlanSession
+    appointment: Appointment | None  # the one standing for the session (booked or done)
+    history: list[Appointment]  # cancelled and no-show ones
+
+
+def plan_course(*, plan: Plan) -> list[CourseRow]:
+    """Each session of the plan with its active appointment and the cancelled ones (2 queries)."""
+    sessions = list(plan.sessions.order_by("number"))
+    appointments = (
+        Appointment.objects.filter(plan_session__plan=plan)
+        .select_related("provider", "room", "device")
+        .prefetch_related("treated_areas__area")
+        .order_by("start")
+    )
+    by_session: dict[int, list[Appointment]] = defaultdict(list)
+    for a in appointments:
+        by_session[a.plan_session_id].append(a)
+    rows = []
+    for s in sessions:
+        items = by_session.get(s.pk, [])
+        active = next((a for a in items if a.status in HOLDS_SESSION), None)
+        rows.append(CourseRow(s, active, [a for a in items if a is not active]))
+    return rows
+
+
+def _appointment_queryset() -> QuerySet[Appointment]:
+    return Appointment.objects.select_related(
+        "plan_session__plan__patient",
+        "plan_session__plan__treatment",
+        "provider",
+        "room",
+        "device",
+    )
+
+
+def appointment_get_for_user(*, user, pk: int) -> Appointment:
+    if not user.has_perm(VIEW):
+        raise Http404
+    return get_object_or_404(_appointment_queryset(), pk=pk)
+
+
+def appointments_between(
+    *, start: datetime, end: datetime, resource: tuple[str, int] | None = None
+) -> list[Appointment]:
+    """Active appointments overlapping [start, end), one query with everything a calendar
+    shows; optionally for one provider, room or device."""
+    qs = _appointment_queryset().filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+    if resource:
+        kind, pk = resource
+        qs = qs.filter(**{f"{kind}_id": pk})
+    return list(qs.order_by("start"))
+
+
+def appointments_with_details(*, pks: list[int]) -> list[Appointment]:
+    return list(_appointment_queryset().filter(pk__in=pks).order_by("start"))
+
+
+def appointments_today(*, user, today: date) -> list[Appointment]:
+    start, end = day_bounds(today, today)
+    qs = (
+        _appointment_queryset()
+        .filter(start__gte=start, start__lt=end)
+        .exclude(status=AppointmentStatus.CANCELLED)
+    )
+    if not user.has_perm(BOOK) and not user.has_perm("appointments.change_room"):
+        # A provider sees their own day; the front desk and admins see everyone's.
+        mine = qs.filter(provider=user)
+        return list(mine.order_by("start"))
+    return list(qs.order_by("start"))
+
+
+def calendar_resources() -> dict[str, list[tuple[int, str]]]:
+    """Choices for the calendar's resource picker (3 queries)."""
+    User = get_user_model()
+    providers = [
+        (u.pk, u.get_full_name() or u.get_username())
+        for u in User.objects.filter(provider_profile__active=True).order_by(
+            "first_name", "last_name", "username"
+        )
+    ]
+    return {
+        "provider": providers,
+        "room": list(Room.objects.filter(active=True).values_list("pk", "name")),
+        "device": list(Device.objects.filter(active=True).values_list("pk", "name")),
+    }
+
+
+def resource_names(
+    resources: dict[str, list[tuple[int, str]]] | None = None,
+) -> dict[tuple[str, int], str]:
+    """("room", 3) -> "Room 1", for every active provider, room and device (3 queries, none
+    when `resources` from calendar_resources() is given)."""
+    resources = calendar_resources() if resources is None else resources
+    return {(kind, pk): name for kind, items in resources.items() for pk, name in items}
+
+
+def opening_hours() -> list[tuple[time, time]]:
+    """Every opening stretch of the week as (starts, ends), for the calendar's time axis."""
+    return list(OpeningHours.objects.values_list("starts", "ends"))
+
+
+@dataclass
+class CalendarColumn:
+    day: date
+    title: str
+    is_today: bool
+    events: list[tuple[grid.Block, Appointment]]  # where each appointment is drawn
+
+
+@dataclass
+class CalendarPage:
+    query: grid.CalendarQuery
+    resources: dict[str, list[tuple[int, str]]]
+    resource_name: str
+    columns: list[CalendarColumn]
+    grid: grid.Grid
+    count: int
+
+
+def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
+    """The calendar for a day or a week, everyone's or one resource's, laid out (5 queries:
+    the resource picker's 3, the appointments with everything a block shows, the hours).
+    404 for a resource that does not exist or is inactive."""
+    resources = calendar_resources()
+    names = resource_names(resources)
+    if query.resource and query.resource not in names:
+        raise Http404
+    start, end = day_bounds(query.days[0], query.days[-1])
+    appointments = appointments_between(start=start, end=end, resource=query.resource)
+    if query.by_provider:
+        specs = grid.provider_columns(query.day, resources["provider"])
+    else:
+        specs = grid.day_columns(query.days, today=today)
+    entries = [
+        grid.Entry(a.pk, to_local(a.start), to_local(a.end), a.provider_id) for a in appointments
+    ]
+    layout = grid.layout(specs, opening=opening_hours(), entries=entries)
+    by_id = {a.pk: a for a in appointments}
+    return CalendarPage(
+        query=query,
+        resources=resources,
+        resource_name=names.get(query.resource, "") if query.resource else "",
+        columns=[
+            CalendarColumn(c.day, c.title, c.is_today, [(b, by_id[b.id]) for b in c.blocks])
+            for c in layout.columns
+        ],
+        grid=layout,
+        count=len(appointments),
+    )
+
+
+def session_body_areas(*, appointment: Appointment) -> QuerySet[BodyArea]:
+    """The body areas the appointment's session treats (for its record and photos)."""
+    codes = [item["area"] for item in appointment.plan_session.areas or []]
+    return BodyArea.objects.filter(code__in=codes)
+
+
+def screening_to_reconfirm(*, user, patient):
+    """The patient's latest intake with its flags, to re-confirm before treating; None when
+    the user may not see screening (or there is no intake)."""
+    return intake_latest_submitted(patient=patient) if user.has_perm(VIEW_SCREENING) else None
+
+
+def provider_feed_appointments(*, profile: ProviderProfile, since: datetime) -> QuerySet:
+    """The provider's active appointments ending after `since`, with what the feed shows."""
+    return (
+        Appointment.objects.filter(
+            provider=profile.user, end__gte=since, status__in=ACTIVE_STATUSES
+        )
+        .select_related(
+            "plan_session__plan__patient",
+            "plan_session__plan__treatment",
+            "room",
+            "device",
+            "provider",
+        )
+        .order_by("start")
+    )
+
+
+def provider_get_by_token(*, token: str) -> ProviderProfile | None:
+    return (
+        ProviderProfile.objects.select_related("user")
+        .filter(ical_token=token, active=True, user__is_active=True)
+        .first()
+    )
+
+
+def photo_get_for_user(*, user, pk: int) -> ProgressPhoto:
+    if not user.has_perm(VIEW_PHOTOS):
+        raise Http404
+    return get_object_or_404(ProgressPhoto, pk=pk)
+
+
+# --- Progress ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str  # "Baseline", "Session 1"...
+    day: date
+    value: Decimal
+
+
+@dataclass
+class Progress:
+    series: dict[str, list[Point]]  # area name -> points
+    weights: list[Point]
+    photos: list[tuple[ProgressPhoto | None, ProgressPhoto | None]]  # (before, after) pairs
+
+
+def _baseline(plan: Plan) -> dict[str, tuple[date, Decimal]]:
+    """The assessment's pinch per area, when the plan has one (plans-base: Plan.assessment)."""
+    assessment = getattr(plan, "assessment", None)
+    if assessment is None:
+        return {}
+    return {
+        a.area.name: (assessment.assessed_on, Decimal(a.pinch_mm))
+        for a in assessment.areas.select_related("area")
+    }
+
+
+def measured_points(appointments, series: dict[str, list[Point]]) -> list[Point]:
+    """Add each done session's pinch per area to `series`; return its weights. The sessions
+    come with `plan_session` and `treated_areas` (with `area`) loaded."""
+    weights = []
+    for a in appointments:
+        day = timezone.localtime(a.start).date()
+        label = f"Session {a.plan_session.number}"
+        for t in a.treated_areas.all():
+            if t.pinch_mm is not None:
+                series[t.area.name].append(Point(label, day, t.pinch_mm))
+        if a.weight_kg is not None:
+            weights.append(Point(label, day, a.weight_kg))
+    return weights
+
+
+def plan_progress(*, plan: Plan, with_photos: bool) -> Progress:
+    series: dict[str, list[Point]] = defaultdict(list)
+    for name, (day, value) in _baseline(plan).items():
+        series[name].append(Point("Assessment", day, value))
+    appointments = list(
+        Appointment.objects.filter(plan_session__plan=plan, status=AppointmentStatus.DONE)
+        .select_related("plan_session")
+        .prefetch_related(
+            Prefetch("treated_areas", queryset=TreatedArea.objects.select_related("area"))
+        )
+        .order_by("start")
+    )
+    weights = measured_points(appointments, series)
+    photos: list[tuple[ProgressPhoto | None, ProgressPhoto | None]] = []
+    if with_photos:
+        all_photos = list(
+            ProgressPhoto.objects.filter(appointment__plan_session__plan=plan)
+            .select_related("area", "appointment__plan_session")
+            .order_by("appointment__start", "pk")
+        )
+        befores = [p for p in all_photos if p.kind == ProgressPhoto.BEFORE]
+        afters = [p for p in all_photos if p.kind == ProgressPhoto.AFTER]
+        # The first "before" beside the latest "after", per area (or overall).
+        keys = list(dict.fromkeys(p.area_id for p in all_photos))
+        for key in keys:
+            before = next((p for p in befores if p.area_id == key), None)
+            after = next((p for p in reversed(afters) if p.area_id == key), None)
+            photos.append((before, after))
+    return Progress(dict(series), weights, photos)
+
+
+# --- The patient's timeline (consultations' patient page) ---------------------------------
+
+
+def session_timeline_events(patient, intakes) -> list:
+    """Bookings and session outcomes for the patient page's timeline (one query)."""
+    from consultations.selectors import TimelineEvent
+
+    kinds = {"booked": "info", "done": "success", "no_show": "warning", "cancelled": "secondary"}
+    events = []
+    for a in (
+        Appointment.objects.filter(plan_session__plan__patient=patient)
+        .select_related("plan_session__plan__treatment", "booked_by", "recorded_by")
+        .order_by("start")
+    ):
+        what = f"{a.plan_session.plan.treatment.name}, session {a.plan_session.number}"
+        when = f"{timezone.localtime(a.start):%a %b %d, %H:%M}"
+        events.append(
+            TimelineEvent(
+                a.booked_at,
+                f"Session {a.plan_session.number} booked",
+                f"{what} on {when}",
+                by=(a.booked_by.get_full_name() or a.booked_by.get_username())
+                if a.booked_by
+                else "",
+            )
+        )
+        if a.recorded_at:
+            events.append(
+                TimelineEvent(
+                    a.recorded_at,
+                    f"Session {a.plan_session.number}: {a.get_status_display().lower()}",
+                    what,
+                    by=(a.recorded_by.get_full_name() or a.recorded_by.get_username())
+                    if a.recorded_by
+                    else "",
+                    kind=kinds.get(a.status, "info"),
+                )
+            )
+        elif a.status == "cancelled":
+            events.append(
+                TimelineEvent(
+                    a.updated_at,
+                    f"Session {a.plan_session.number} cancelled",
+                    a.status_reason,
+                    kind="secondary",
+                )
+            )
+    return events

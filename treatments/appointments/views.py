@@ -1,0 +1,408 @@
+"""Staff pages for sessions: book a course, move or cancel a session, calendars, session
+records, progress and photos; the providers' iCal feeds. Function views: parse, call one
+service, render or redirect."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+
+from clinic.permissions import staff_permission_required
+from treatments.appointments import calendar_grid as grid
+from treatments.appointments import charts
+from treatments.appointments import selectors as sel
+from treatments.appointments import services as svc
+from treatments.appointments.forms import (
+    CourseBookingForm,
+    DateForm,
+    PhotoForm,
+    ReasonForm,
+    RescheduleForm,
+    SessionBookForm,
+    SessionRecordForm,
+    slot_choices,
+)
+from treatments.appointments.ical import calendar_bytes
+from treatments.appointments.models import Appointment, AppointmentStatus
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _when(appointment: Appointment) -> str:
+    return f"{sel.to_local(appointment.start):%a %b %d, %H:%M}"
+
+
+# --- Booking -------------------------------------------------------------------------------
+
+
+@staff_permission_required(sel.BOOK)
+def plans_to_book(request):
+    return render(request, "appointments/to_book.html", {"plans": sel.plans_to_book()})
+
+
+@staff_permission_required(sel.VIEW)
+def plan_sessions(request, pk: int):
+    plan = sel.course_get_for_user(user=request.user, pk=pk)
+    rows = sel.plan_course(plan=plan)
+    can_photos = request.user.has_perm(sel.VIEW_PHOTOS)
+    progress = sel.plan_progress(plan=plan, with_photos=can_photos)
+    return render(
+        request,
+        "appointments/plan.html",
+        {
+            "plan": plan,
+            "rows": rows,
+            "unbooked": [r for r in rows if r.appointment is None],
+            "booking_problem": svc.plan_booking_problem(plan),
+            "can_book": request.user.has_perm(sel.BOOK),
+            "can_record": request.user.has_perm(sel.RECORD),
+            "chart": _chart(progress),
+            "progress": progress,
+            "can_photos": can_photos,
+        },
+    )
+
+
+def _chart(progress: sel.Progress) -> str:
+    series = {
+        name: [charts.ChartPoint(p.label, p.value) for p in points]
+        for name, points in progress.series.items()
+    }
+    return mark_safe(charts.progress_svg(series))  # noqa: S308 - every label is escaped
+
+
+@staff_permission_required(sel.BOOK)
+def plan_book(request, pk: int):
+    """The course proposal: one click books every session as proposed; each session's
+    select offers the other free slots in its window."""
+    plan = sel.course_get_for_user(user=request.user, pk=pk)
+    problem = svc.plan_booking_problem(plan)
+    if problem:
+        messages.error(request, problem)
+        return redirect("appointments:plan-sessions", pk=plan.pk)
+    now = timezone.now()
+    choices = svc.course_choices(plan=plan, now=now)
+    names = sel.resource_names()
+    form = CourseBookingForm(request.POST or None, choices=choices, names=names)
+    context = {"plan": plan, "rows": form.rows, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = svc.appointment_book_course(
+                plan=plan, by=request.user, slots=form.slots(), now=now
+            )
+        except svc.BookingError as exc:
+            messages.error(request, exc.message)
+            alternatives = slot_choices(exc.alternatives, names)
+            conflict = {"conflict": exc, "names": names, "alternatives": alternatives}
+            return render(request, "appointments/book.html", {**context, **conflict}, status=409)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            count = len(created)
+            messages.success(
+                request,
+                f"Booked {count} session{'s' if count != 1 else ''} for {plan.patient.full_name}.",
+            )
+            return redirect("appointments:plan-sessions", pk=plan.pk)
+    return render(request, "appointments/book.html", {**context, "complete": choices.complete})
+
+
+@staff_permission_required(sel.BOOK)
+def session_book(request, pk: int):
+    """Book one session of a plan (session by session, or again after a cancellation)."""
+    session = sel.course_session_get_for_user(user=request.user, pk=pk)
+    plan = session.plan
+    default = max(timezone.localdate(), plan.start_date)
+    date_form, day = DateForm.pick(request.GET, default=default)
+    slots = svc.picker_slots(plan_session=session, day=day, now=timezone.now())
+    names = sel.resource_names()
+    form = SessionBookForm(request.POST or None, slots=slots, names=names)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            appointment = svc.appointment_book(
+                plan_session=session, slot=form.cleaned_data["slot"], by=request.user
+            )
+        except svc.BookingError as exc:
+            messages.error(request, exc.message)
+            form, status = SessionBookForm(slots=exc.alternatives, names=names), 409
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            status = 400
+        else:
+            messages.success(request, f"Session {session.number} booked for {_when(appointment)}.")
+            return redirect("appointments:plan-sessions", pk=plan.pk)
+    context = {"session": session, "plan": plan, "form": form, "date_form": date_form}
+    return render(
+        request,
+        "appointments/session_book.html",
+        {**context, "groups": form.slot_groups()},
+        status=status,
+    )
+
+
+# --- One appointment -----------------------------------------------------------------------
+
+
+@staff_permission_required(sel.VIEW)
+def appointment_detail(request, pk: int):
+    appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "appointments/appointment.html",
+        {
+            "a": appointment,
+            "plan": appointment.plan_session.plan,
+            "treated": appointment.treated_areas.select_related("area"),
+            "photos": appointment.photos.select_related("area")
+            if request.user.has_perm(sel.VIEW_PHOTOS)
+            else [],
+            "can_book": request.user.has_perm(sel.BOOK),
+            "can_record": request.user.has_perm(sel.RECORD),
+            "cancel_form": ReasonForm(),
+            "events": appointment.events.select_related("by"),
+        },
+    )
+
+
+@staff_permission_required(sel.BOOK)
+def appointment_reschedule(request, pk: int):
+    appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
+    if appointment.status != AppointmentStatus.BOOKED:
+        messages.error(request, "Only a booked session can be moved.")
+        return redirect("appointments:appointment-detail", pk=pk)
+    default = max(timezone.localdate(), sel.to_local(appointment.start).date())
+    date_form, day = DateForm.pick(request.GET, default=default)
+    slots = svc.picker_slots(
+        plan_session=appointment.plan_session, day=day, now=timezone.now(), exclude=(pk,)
+    )
+    names = sel.resource_names()
+    form = RescheduleForm(request.POST or None, slots=slots, names=names)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            outcome = svc.appointment_reschedule(
+                appointment=appointment, by=request.user, **form.cleaned_data
+            )
+        except svc.BookingError as exc:
+            messages.error(request, exc.message)
+            form, status = RescheduleForm(slots=exc.alternatives, names=names), 409
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+            status = 400
+        else:
+            _report_move(request, outcome)
+            return redirect("appointments:plan-sessions", pk=appointment.plan_session.plan_id)
+    context = {"a": appointment, "form": form, "date_form": date_form}
+    return render(
+        request,
+        "appointments/reschedule.html",
+        {**context, "groups": form.slot_groups()},
+        status=status,
+    )
+
+
+def _report_move(request, outcome: svc.Outcome) -> None:
+    moved = outcome.appointment
+    messages.success(request, f"Session {moved.plan_session.number} moved to {_when(moved)}.")
+    for line in outcome.moved:
+        messages.warning(request, line)
+    for line in outcome.attention:
+        messages.error(request, line)
+
+
+@require_POST
+@staff_permission_required(sel.BOOK)
+def appointment_cancel(request, pk: int):
+    appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Say why the session is cancelled.")
+        return redirect("appointments:appointment-detail", pk=pk)
+    try:
+        outcome = svc.appointment_cancel(
+            appointment=appointment, reason=form.cleaned_data["reason"], by=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("appointments:appointment-detail", pk=pk)
+    messages.success(request, f"Session {appointment.plan_session.number} cancelled.")
+    for line in outcome.attention:
+        messages.warning(request, line)
+    return redirect("appointments:plan-sessions", pk=appointment.plan_session.plan_id)
+
+
+# --- Records, photos, progress -------------------------------------------------------------
+
+
+@staff_permission_required(sel.RECORD)
+def appointment_record(request, pk: int):
+    appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
+    if appointment.status == AppointmentStatus.CANCELLED:
+        messages.error(request, "This session was cancelled.")
+        return redirect("appointments:appointment-detail", pk=pk)
+    areas = sel.session_body_areas(appointment=appointment)
+    body_areas = {area.code: area for area in areas}
+    form = SessionRecordForm.for_appointment(
+        request.POST or None, appointment=appointment, body_areas=body_areas
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                svc.session_record(appointment=appointment, by=request.user, **form.record())
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(request, f"Session {appointment.plan_session.number} recorded.")
+                return redirect("appointments:appointment-detail", pk=pk)
+    plan = appointment.plan_session.plan
+    context = {
+        "a": appointment,
+        "plan": plan,
+        "form": form,
+        "rows": form.bound_rows(),
+        "photo_form": PhotoForm(areas=areas),
+        "photos": appointment.photos.select_related("area"),
+        "screening": sel.screening_to_reconfirm(user=request.user, patient=plan.patient),
+    }
+    return render(request, "appointments/record.html", context, status=status)
+
+
+@require_POST
+@staff_permission_required(sel.RECORD, "appointments.add_progressphoto")
+def photo_upload(request, pk: int):
+    appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
+    areas = sel.session_body_areas(appointment=appointment)
+    form = PhotoForm(request.POST, request.FILES, areas=areas)
+    if form.is_valid():
+        try:
+            data = form.cleaned_data
+            svc.photo_add(
+                appointment=appointment,
+                upload=data["image"],
+                kind=data["kind"],
+                area=data["area"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, "Photo added.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("appointments:appointment-record", pk=pk)
+
+
+@staff_permission_required(sel.VIEW_PHOTOS)
+def photo_view(request, pk: int):
+    photo = sel.photo_get_for_user(user=request.user, pk=pk)
+    try:
+        handle = photo.image.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(handle, content_type=photo.content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}.{photo.extension}"'
+    return response
+
+
+# --- Calendars -----------------------------------------------------------------------------
+
+RESOURCE_GROUPS = (("provider", "Providers"), ("room", "Rooms"), ("device", "Devices"))
+
+
+@staff_permission_required(sel.VIEW)
+def calendar(request):
+    today = timezone.localdate()
+    query = grid.CalendarQuery.parse(request.GET, today=today)
+    page = sel.calendar_page(query=query, today=today)
+    context = _calendar_context(page, today=today)
+    return render(
+        request, "appointments/calendar.html", {**context, "feed_url": _own_feed_url(request)}
+    )
+
+
+def _calendar_context(page: sel.CalendarPage, *, today: date) -> dict:
+    query = page.query
+    links = query.links(today=today)
+    return {
+        "view": query.view,
+        "day": query.day,
+        "days": list(query.days),
+        "columns": page.columns,
+        "hours_axis": page.grid.hours,
+        "height": page.grid.height,
+        "resource_groups": [
+            (
+                label,
+                [
+                    (f"{kind}:{pk}", name, query.resource == (kind, pk))
+                    for pk, name in page.resources[kind]
+                ],
+            )
+            for kind, label in RESOURCE_GROUPS
+        ],
+        "resource": query.resource_param,
+        "resource_name": page.resource_name,
+        "prev": links.prev,
+        "next": links.next,
+        "today": links.today,
+        "switch_day": links.switch_day,
+        "switch_week": links.switch_week,
+        "count": page.count,
+    }
+
+
+def _own_feed_url(request) -> str:
+    """A provider's own secret feed URL, to subscribe to from a calendar app."""
+    if not request.user.has_perm(sel.RECORD):  # only providers have a feed (saves a query)
+        return ""
+    profile = getattr(request.user, "provider_profile", None)
+    if profile is None or not profile.active:
+        return ""
+    return request.build_absolute_uri(
+        reverse("appointments:provider-feed", args=[profile.ical_token])
+    )
+
+
+# --- iCal ----------------------------------------------------------------------------------
+
+
+@staff_permission_required(sel.VIEW)
+def appointment_ics(request, pk: int):
+    appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
+    body = calendar_bytes(
+        [appointment], name="Contour session", private=False, stamp=timezone.now()
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{appointment.pk}.ics"'
+    return response
+
+
+def provider_feed(request, token: str):
+    """A provider's sessions from 30 days ago on, at a secret URL a calendar app subscribes to
+    (no login: the token is the key; an admin can change it to revoke)."""
+    profile = sel.provider_get_by_token(token=token)
+    if profile is None:
+        raise Http404
+    since = timezone.now() - timedelta(days=30)
+    appointments = sel.provider_feed_appointments(profile=profile, since=since)
+    body = calendar_bytes(
+        appointments, name=f"Contour — {profile}", private=True, stamp=timezone.now()
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Cache-Control"] = "private, max-age=300"
+    return response

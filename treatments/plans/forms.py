@@ -1,0 +1,114 @@
+"""Forms for the plan workflow: choosing an option, adjusting a draft, changing its status
+and signing the consent."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+
+from treatments.plans.models import PlanStatus
+
+GOAL_MIN_MM, GOAL_MAX_MM = 5, 100
+
+
+class PlanOptionForm(forms.Form):
+    """The options page's query (a goal pinch) and, on POST, the option chosen. Always
+    valid: a goal that is not a number from 5 to 100 mm falls back quietly to the catalog's,
+    and an unknown treatment is refused by the service."""
+
+    treatment = forms.CharField(required=False)
+    goal = forms.CharField(required=False)
+
+    def clean_goal(self) -> Decimal | None:
+        try:
+            goal = Decimal(self.cleaned_data["goal"])
+        except (InvalidOperation, ValueError):
+            return None
+        return goal if goal.is_finite() and GOAL_MIN_MM <= goal <= GOAL_MAX_MM else None
+
+
+class PlanStatusForm(forms.Form):
+    to_status = forms.ChoiceField(choices=PlanStatus.choices)
+    note = forms.CharField(required=False, strip=False)
+
+
+class AdjustPlanForm(forms.Form):
+    """Built for one plan: a date field per session and a units field per area. Range
+    checks against the catalog happen in the service (treatments.engine.adjustments)."""
+
+    session_count = forms.IntegerField(label="Sessions", min_value=1, max_value=12)
+    start_date = forms.DateField(label="Start", widget=forms.DateInput(attrs={"type": "date"}))
+    extra_discount = forms.DecimalField(
+        label="Discount", required=False, min_value=Decimal(0), max_digits=10, decimal_places=2
+    )
+    extra_discount_reason = forms.CharField(
+        label="Reason for the discount", required=False, max_length=300
+    )
+    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, plan, **kwargs):
+        self.plan = plan
+        sessions = list(plan.sessions.all())
+        units: dict[str, int] = {}
+        for session in sessions:
+            for area in session.areas:
+                units.setdefault(area["area"], int(area["units"]))
+        names = plan.option.get("area_names", {})
+        unit = plan.option.get("spec", {}).get("unit_plural", "units")
+        initial = {
+            "session_count": len(sessions),
+            "start_date": plan.start_date,
+            "extra_discount": plan.extra_discount or None,
+            "extra_discount_reason": plan.extra_discount_reason,
+            "notes": plan.notes,
+        }
+        for session in sessions:
+            initial[f"date_{session.number}"] = session.planned_date
+        for area, count in units.items():
+            initial[f"units_{area}"] = count
+        kwargs.setdefault("initial", initial)
+        super().__init__(*args, **kwargs)
+        for session in sessions:
+            self.fields[f"date_{session.number}"] = forms.DateField(
+                label=f"Session {session.number}",
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+        for area in units:
+            self.fields[f"units_{area}"] = forms.IntegerField(
+                label=f"{names.get(area, area)} ({unit} per session)", min_value=0, max_value=50
+            )
+        self.date_fields = [self[f"date_{s.number}"] for s in sessions]
+        self.unit_fields = [self[f"units_{a}"] for a in units]
+        self.areas = list(units)
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "session_count": data["session_count"],
+            "start_date": data["start_date"],
+            "dates": [data.get(f.name) for f in self.date_fields],
+            "units": {a: data[f"units_{a}"] for a in self.areas},
+            "extra_discount": data.get("extra_discount"),
+            "extra_discount_reason": data.get("extra_discount_reason", ""),
+            "notes": data.get("notes", ""),
+        }
+
+
+class ConsentForm(forms.Form):
+    consent_text_id = forms.IntegerField(widget=forms.HiddenInput)
+    full_name = forms.CharField(label="Your full name", max_length=200)
+    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    agree = forms.BooleanField(
+        label="I have read and understood this consent and my treatment plan.",
+        error_messages={"required": "Tick the box to confirm you have read the consent."},
+    )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "signature": data["signature"] or "",
+            "consent_text_id": data["consent_text_id"],
+        }

@@ -527,7 +527,8 @@ def consent_signer(consent: PlanConsent, *, channel_words: str) -> str:
     "Maria Reyes (guardian: mother, on the clinic's tablet)"."""
     if consent.signer_role == SignerRole.GUARDIAN:
         return f"{consent.full_name} (guardian: {consent.guardian_relationship}, {channel_words})"
-    return f"{consent.full_name} (patient, {channel_words})"
+    # The patient's name as the clinic has it (their typed one, loosely typed, is on the consent).
+    return f"{consent.plan.patient.full_name} (patient, {channel_words})"
 
 
 @transaction.atomic

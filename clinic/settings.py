@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.middleware.TabletHandbackMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

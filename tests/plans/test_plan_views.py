@@ -465,6 +465,22 @@ def test_after_signing_the_tablet_asks_for_staff_to_take_it_back(client_for, pro
     assert right["Location"] == url("plan-detail", plan)
 
 
+def test_until_a_staff_password_every_page_leads_back_to_the_hand_back_screen(
+    client_for, provider, plan
+):
+    text = presented(plan, provider)
+    client = client_for(provider)
+    client.post(url("plan-consent", plan), sign_data(text, plan.patient.full_name))
+    done = url("plan-consent-done", plan)
+    # The back button, the staff navigation or a typed URL: all lead to the screen.
+    for page in (url("plan-detail", plan), reverse("consultations:patient-list"), "/"):
+        assert client.get(page)["Location"] == done
+    assert client.post(done, {"password": "not-it"}).status_code == 200
+    assert client.get(reverse("consultations:patient-list"))["Location"] == done
+    client.post(done, {"password": "pw"})
+    assert client.get(reverse("consultations:patient-list")).status_code == 200
+
+
 def test_the_hand_back_screen_is_for_staff_who_record_consents(client_for, front_desk, plan):
     assert client_for(front_desk).get(url("plan-consent-done", plan)).status_code == 403
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.middleware import TABLET_HANDBACK
 from clinic.permissions import staff_permission_required
 from consultations import selectors as consultation_selectors
 from treatments.plans import lifecycle, services
@@ -314,8 +315,11 @@ def plan_consent(request, pk: int, plan_pk: int):
     blocked = plan_blocked_reason(plan=plan)
     form = _consent_form(request, text)
     if request.method == "POST" and form.is_valid() and _sign(request, form, plan, by=request.user):
-        # The tablet is in the patient's hands: a thank-you screen, not the staff plan page.
-        return redirect("plans:plan-consent-done", pk=plan.patient_id, plan_pk=plan.pk)
+        # The tablet is in the patient's hands: a thank-you screen, not the staff plan page,
+        # and every other page leads back to it until a staff member's password is entered.
+        done = reverse("plans:plan-consent-done", args=[plan.patient_id, plan.pk])
+        request.session[TABLET_HANDBACK] = done
+        return redirect(done)
     return _consent_page(request, plan, text, form, blocked)
 
 
@@ -327,6 +331,7 @@ def plan_consent_done(request, pk: int, plan_pk: int):
     form = StaffReturnForm(request.POST or None, user=request.user, request=request)
     if request.method == "POST":
         if form.is_valid():
+            request.session.pop(TABLET_HANDBACK, None)
             messages.success(request, "The consent is signed and the plan accepted.")
             return _to_detail(plan)
         messages.error(request, "That is not the password of the staff member logged in.")

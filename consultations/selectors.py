@@ -358,6 +358,18 @@ def assessment_conditions(*, assessment: Assessment, screening: Screening | None
     return list(codes)
 
 
+def assessment_condition_names(*, assessment: Assessment, screening: Screening | None) -> list[str]:
+    """The conditions the engine sees (`assessment_conditions`) as people read them: the
+    catalog's names, taken from the flags and the changes already loaded, so no query."""
+    names = {flag.code: flag.label for flag in screening.flags} if screening else {}
+    names.update(
+        (change.condition.code, change.condition.name)
+        for change in assessment.condition_changes.all()
+    )
+    codes = assessment_conditions(assessment=assessment, screening=screening)
+    return [names.get(code) or code.replace("_", " ").capitalize() for code in codes]
+
+
 def assessment_timeline_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:
     for assessment in Assessment.objects.filter(patient=patient).select_related("provider"):
         yield TimelineEvent(

@@ -52,6 +52,8 @@ CLINIC_CURRENCY = env("CLINIC_CURRENCY", "USD")
 CLINIC_ADDRESS = env("CLINIC_ADDRESS", "")
 CLINIC_PHONE = env("CLINIC_PHONE", "")
 CLINIC_EMAIL = env("CLINIC_EMAIL", "")
+# The units the intake asks height and weight in: "us" (feet/inches, pounds) or "metric".
+CLINIC_UNITS = env("CLINIC_UNITS", "us")
 
 INSTALLED_APPS = [
     "clinic.admin_site.ContourAdminConfig",

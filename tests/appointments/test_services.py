@@ -41,14 +41,14 @@ def at(day: datetime.date, hhmm: str) -> datetime.datetime:
 # --- Booking a course ----------------------------------------------------------------------
 
 
-def test_book_course_places_every_session_at_the_minimum_interval(clinic, provider, front_desk):
+def test_book_course_places_every_session_on_its_agreed_date(clinic, provider, front_desk):
     monday = next_monday()
-    plan = accepted_plan(start=monday)
+    plan = accepted_plan(start=monday)  # agreed every 30 days; the minimum is 28
     booked = svc.appointment_book_course(plan=plan, by=front_desk)
     assert [to_local(a.start) for a in booked] == [
         at(monday, "09:00"),
-        at(monday + datetime.timedelta(days=28), "09:00"),
-        at(monday + datetime.timedelta(days=56), "09:00"),
+        at(monday + datetime.timedelta(days=30), "09:00"),
+        at(monday + datetime.timedelta(days=60), "09:00"),
     ]
     assert {a.provider for a in booked} == {provider}
     assert all(a.room is not None and a.device is None for a in booked)
@@ -60,7 +60,7 @@ def test_cryolipolysis_books_a_device(clinic, front_desk):
     booked = svc.appointment_book_course(plan=plan, by=front_desk)
     assert [a.device.name for a in booked] == ["Cool 1", "Cool 1"]
     gap = (to_local(booked[1].start).date() - to_local(booked[0].start).date()).days
-    assert gap == 42
+    assert gap == 56  # as agreed in the plan (the usual interval), not the 42-day minimum
 
 
 def test_a_plan_that_is_not_accepted_cannot_be_booked(clinic, front_desk):
@@ -303,7 +303,7 @@ def test_no_retry_inside_an_enclosing_transaction():
 
 def test_reschedule_moves_later_sessions_that_break_the_interval(clinic, provider, front_desk):
     monday = next_monday()
-    plan = accepted_plan(start=monday)
+    plan = accepted_plan(start=monday, interval=28)
     _, second, third = svc.appointment_book_course(plan=plan, by=front_desk)
     new_day = to_local(second.start).date() + datetime.timedelta(days=10)
     outcome = svc.appointment_reschedule(
@@ -331,7 +331,7 @@ def test_reschedule_needs_a_reason_and_refuses_too_close_to_the_previous(
     clinic, provider, front_desk
 ):
     monday = next_monday()
-    plan = accepted_plan(start=monday, sessions=2)
+    plan = accepted_plan(start=monday, sessions=2, interval=28)
     _, second = svc.appointment_book_course(plan=plan, by=front_desk)
     day = monday + datetime.timedelta(days=14)
     slot = Slot(at(day, "10:00"), at(day, "10:30"), provider.pk, clinic.rooms[0].pk)
@@ -372,7 +372,7 @@ def test_cancel_frees_the_slot_and_tells_about_later_sessions(clinic, front_desk
 
 def test_a_session_moved_past_its_window_is_kept_and_flagged(clinic, provider, front_desk):
     monday = next_monday()
-    plan = accepted_plan(start=monday)
+    plan = accepted_plan(start=monday, interval=28)
     _, second, third = svc.appointment_book_course(plan=plan, by=front_desk)
     late = monday + datetime.timedelta(days=50)  # 50 days after session 1; the window is 44
     outcome = svc.appointment_reschedule(
@@ -394,7 +394,7 @@ def test_a_session_moved_past_its_window_is_kept_and_flagged(clinic, provider, f
 def test_a_move_too_close_is_refused_with_its_code(clinic, provider, front_desk):
     monday = next_monday()
     _, second = svc.appointment_book_course(
-        plan=accepted_plan(start=monday, sessions=2), by=front_desk
+        plan=accepted_plan(start=monday, sessions=2, interval=28), by=front_desk
     )
     day = monday + datetime.timedelta(days=14)
     slot = Slot(at(day, "10:00"), at(day, "10:30"), provider.pk, clinic.rooms[0].pk)
@@ -540,13 +540,23 @@ def png_bytes(size=(40, 60)) -> bytes:
     return buffer.getvalue()
 
 
+def add_photo(appointment, upload, kind, body_area, by) -> ProgressPhoto:
+    """A photo comes in with its session's record (the record page's one form)."""
+    svc.session_record(
+        appointment=appointment,
+        status="done",
+        by=by,
+        intake_reconfirmed=True,
+        photos=[svc.NewPhoto(kind, svc.clean_photo(upload), body_area)],
+    )
+    return ProgressPhoto.objects.get(appointment=appointment, kind=kind)
+
+
 def test_photo_is_validated_and_stored_under_a_random_name(clinic, provider, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
     upload = SimpleUploadedFile("dana-reyes-back.jpg", png_bytes(), content_type="image/jpeg")
-    photo = svc.photo_add(
-        appointment=appointment, upload=upload, kind="before", area=area("upper_back"), by=provider
-    )
+    photo = add_photo(appointment, upload, "before", area("upper_back"), provider)
     assert (photo.content_type, photo.extension, photo.width, photo.height) == (
         "image/png",
         "png",
@@ -572,7 +582,7 @@ def test_photo_refuses_files_that_are_not_images(
     appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
     upload = SimpleUploadedFile("photo.jpg", content, content_type="image/jpeg")
     with pytest.raises(ValidationError, match=message):
-        svc.photo_add(appointment=appointment, upload=upload, kind="before", area=None, by=provider)
+        add_photo(appointment, upload, "before", None, provider)
     assert not ProgressPhoto.objects.exists()
 
 
@@ -585,9 +595,7 @@ def test_photo_is_turned_upright_and_stripped_of_its_metadata(clinic, provider, 
     buffer = io.BytesIO()
     Image.new("RGB", (80, 40), (200, 150, 120)).save(buffer, format="JPEG", exif=exif)
     upload = SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
-    photo = svc.photo_add(
-        appointment=appointment, upload=upload, kind="after", area=None, by=provider
-    )
+    photo = add_photo(appointment, upload, "after", None, provider)
     assert (photo.width, photo.height) == (40, 80)
     with Image.open(tmp_path / photo.image.name) as stored:
         assert dict(stored.getexif()) == {}
@@ -599,7 +607,7 @@ def test_photo_refuses_a_file_over_the_limit(clinic, provider, settings, tmp_pat
     appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
     upload = SimpleUploadedFile("big.png", png_bytes((400, 400)), content_type="image/png")
     with pytest.raises(ValidationError, match="the limit is"):
-        svc.photo_add(appointment=appointment, upload=upload, kind="after", area=None, by=provider)
+        add_photo(appointment, upload, "after", None, provider)
 
 
 # --- Emails --------------------------------------------------------------------------------

@@ -294,11 +294,11 @@ def test_photo_upload_and_staff_only_serving(
     settings.MEDIA_ROOT = tmp_path
     client = client_for(provider)
     response = client.post(
-        reverse("appointments:photo-upload", args=[past.pk]),
-        {"image": png(), "kind": "before"},
+        reverse("appointments:appointment-record", args=[past.pk]),
+        {"status": "no_show", "before_photo": png()},
         follow=True,
     )
-    assert "Photo added." in response.content.decode()
+    assert "Session 1 recorded." in response.content.decode()
     photo = ProgressPhoto.objects.get()
     served = client.get(reverse("appointments:photo", args=[photo.pk]))
     assert served.status_code == 200
@@ -315,8 +315,8 @@ def test_photo_upload_refuses_a_non_image(client_for, provider, past, settings, 
     fake = io.BytesIO(b"%PDF-1.4 not an image")
     fake.name = "photo.jpg"
     response = client_for(provider).post(
-        reverse("appointments:photo-upload", args=[past.pk]),
-        {"image": fake, "kind": "before"},
+        reverse("appointments:appointment-record", args=[past.pk]),
+        {"status": "no_show", "before_photo": fake},
         follow=True,
     )
     assert "not a photo we can read" in response.content.decode()

@@ -540,23 +540,13 @@ def png_bytes(size=(40, 60)) -> bytes:
     return buffer.getvalue()
 
 
-def add_photo(appointment, upload, kind, body_area, by) -> ProgressPhoto:
-    """A photo comes in with its session's record (the record page's one form)."""
-    svc.session_record(
-        appointment=appointment,
-        status="done",
-        by=by,
-        intake_reconfirmed=True,
-        photos=[svc.NewPhoto(kind, svc.clean_photo(upload), body_area)],
-    )
-    return ProgressPhoto.objects.get(appointment=appointment, kind=kind)
-
-
 def test_photo_is_validated_and_stored_under_a_random_name(clinic, provider, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
     upload = SimpleUploadedFile("dana-reyes-back.jpg", png_bytes(), content_type="image/jpeg")
-    photo = add_photo(appointment, upload, "before", area("upper_back"), provider)
+    photo = svc.photo_add(
+        appointment=appointment, upload=upload, kind="before", area=area("upper_back"), by=provider
+    )
     assert (photo.content_type, photo.extension, photo.width, photo.height) == (
         "image/png",
         "png",
@@ -582,7 +572,7 @@ def test_photo_refuses_files_that_are_not_images(
     appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
     upload = SimpleUploadedFile("photo.jpg", content, content_type="image/jpeg")
     with pytest.raises(ValidationError, match=message):
-        add_photo(appointment, upload, "before", None, provider)
+        svc.photo_add(appointment=appointment, upload=upload, kind="before", area=None, by=provider)
     assert not ProgressPhoto.objects.exists()
 
 
@@ -595,7 +585,9 @@ def test_photo_is_turned_upright_and_stripped_of_its_metadata(clinic, provider, 
     buffer = io.BytesIO()
     Image.new("RGB", (80, 40), (200, 150, 120)).save(buffer, format="JPEG", exif=exif)
     upload = SimpleUploadedFile("p.jpg", buffer.getvalue(), content_type="image/jpeg")
-    photo = add_photo(appointment, upload, "after", None, provider)
+    photo = svc.photo_add(
+        appointment=appointment, upload=upload, kind="after", area=None, by=provider
+    )
     assert (photo.width, photo.height) == (40, 80)
     with Image.open(tmp_path / photo.image.name) as stored:
         assert dict(stored.getexif()) == {}
@@ -607,7 +599,7 @@ def test_photo_refuses_a_file_over_the_limit(clinic, provider, settings, tmp_pat
     appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
     upload = SimpleUploadedFile("big.png", png_bytes((400, 400)), content_type="image/png")
     with pytest.raises(ValidationError, match="the limit is"):
-        add_photo(appointment, upload, "after", None, provider)
+        svc.photo_add(appointment=appointment, upload=upload, kind="after", area=None, by=provider)
 
 
 # --- Emails --------------------------------------------------------------------------------

@@ -1135,6 +1135,23 @@ def _save_photos(
         photo.save()
 
 
+def photo_add(
+    *, appointment: Appointment, upload: UploadedFile, kind: str, area: BodyArea | None, by
+) -> ProgressPhoto:
+    """One photo on its own, outside a record (the record page saves its photos with the
+    record through session_record)."""
+    new = NewPhoto(kind, clean_photo(upload), area)
+    saved: list[ProgressPhoto] = []
+    try:
+        with transaction.atomic():
+            _save_photos(appointment, [new], by, saved)
+    except Exception:
+        for photo in saved:
+            photo.image.delete(save=False)
+        raise
+    return saved[0]
+
+
 # --- Emails --------------------------------------------------------------------------------
 
 

@@ -141,6 +141,14 @@ USE_TZ = True
 # clock format lives in a format module (clinic/formats/en/formats.py), used by |date, |time,
 # the admin and clinic.formats.display.
 FORMAT_MODULE_PATH = ["clinic.formats"]
+# The same formats when no language is active (commands run with translations off).
+from clinic.formats.en.formats import (  # noqa: E402, F401
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    TIME_FORMAT,
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -11,6 +11,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
+from clinic.formats.display import clock
 from treatments.appointments.models import Appointment, AppointmentStatus, ProgressPhoto
 from treatments.appointments.services import (
     AreaRecord,
@@ -26,7 +27,7 @@ from treatments.plans.models import PlanSession
 
 def slot_label(slot: scheduling.Slot, names: dict[tuple[str, int], str]) -> str:
     parts = [
-        f"{slot.start:%a %b} {slot.start.day}, {slot.start:%H:%M}-{slot.end:%H:%M}",
+        f"{slot.start:%a %b} {slot.start.day}, {clock(slot.start)}-{clock(slot.end)}",
         names.get(("provider", slot.provider_id), ""),
     ]
     if slot.room_id:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from clinic.formats.display import clock
 from tests.appointments.factories import (
     PatientFactory,
     accepted_plan,
@@ -61,7 +62,7 @@ def test_front_desk_books_a_course_moves_a_session_and_sees_it_on_the_calendar(
     page.goto(f"{live_server.url}/sessions/calendar/?view=week&date={new_day.isoformat()}")
     event = page.get_by_test_id("cal-event").filter(has_text="Dana Reyes")
     expect(event).to_have_count(1)
-    expect(event).to_contain_text(moved_to.strftime("%H:%M"))
+    expect(event).to_contain_text(clock(moved_to))
 
 
 def test_provider_records_a_session_with_lot_measurement_and_photo(

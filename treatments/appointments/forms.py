@@ -10,8 +10,8 @@ from decimal import Decimal
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import formats
 
+from clinic.formats.display import clock
 from treatments.appointments.models import Appointment, AppointmentStatus, ProgressPhoto
 from treatments.appointments.services import (
     AreaRecord,
@@ -31,7 +31,7 @@ def slot_label(
     slot: scheduling.Slot, names: dict[tuple[str, int], str], *, with_day: bool = True
 ) -> str:
     """ "Mon Jan 7, 9 a.m. to 9:30 a.m. · Priya · Room 1" (times in the clinic's format)."""
-    times = f"{formats.time_format(slot.start)}\N{EN DASH}{formats.time_format(slot.end)}"
+    times = f"{clock(slot.start)}\N{EN DASH}{clock(slot.end)}"
     parts = [
         f"{slot.start:%a %b} {slot.start.day}, {times}" if with_day else times,
         names.get(("provider", slot.provider_id), ""),

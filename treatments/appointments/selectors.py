@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from clinic.formats.display import clock
 from consultations.selectors import VIEW_SCREENING, intake_latest_submitted
 from treatments.appointments import calendar_grid as grid
 from treatments.appointments.models import (
@@ -467,7 +468,7 @@ def session_timeline_events(patient, intakes) -> list:
         .order_by("start")
     ):
         what = f"{a.plan_session.plan.treatment.name}, session {a.plan_session.number}"
-        when = f"{timezone.localtime(a.start):%a %b %d, %H:%M}"
+        when = f"{timezone.localtime(a.start):%a %b %d}, {clock(a.start)}"
         events.append(
             TimelineEvent(
                 a.booked_at,

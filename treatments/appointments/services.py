@@ -23,6 +23,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from clinic.formats.display import clock
 from treatments.appointments.models import (
     HOLDS_SESSION,
     Appointment,
@@ -741,7 +742,7 @@ def _slot_of(a: Appointment) -> scheduling.Slot:
 
 
 def _describe(slot: scheduling.Slot) -> str:
-    return f"{slot.start:%a %b} {slot.start.day}, {slot.start:%H:%M}"
+    return f"{slot.start:%a %b} {slot.start.day}, {clock(slot.start)}"
 
 
 def _day_before(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from clinic.formats.display import clock
 from clinic.permissions import staff_permission_required
 from treatments.appointments import calendar_grid as grid
 from treatments.appointments import charts
@@ -38,7 +39,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _when(appointment: Appointment) -> str:
-    return f"{sel.to_local(appointment.start):%a %b %d, %H:%M}"
+    return f"{sel.to_local(appointment.start):%a %b %d}, {clock(appointment.start)}"
 
 
 # --- Booking -------------------------------------------------------------------------------

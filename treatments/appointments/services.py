@@ -24,6 +24,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from clinic.formats.display import clock
+from consultations.selectors import clinic_contact
 from treatments.appointments.models import (
     HOLDS_SESSION,
     Appointment,
@@ -1181,7 +1182,7 @@ def _send(appointment: Appointment, kind: str, context: dict) -> None:
     send_mail(
         " ".join(subject.split()),
         body,
-        None,
+        context["contact"].from_email,
         [appointment.plan_session.plan.patient.email],
     )
 
@@ -1198,6 +1199,7 @@ def _email_context(appointment: Appointment) -> dict:
         "end": timezone.localtime(appointment.end),
         "provider": provider.get_full_name() or "",
         "clinic_name": settings.CLINIC_NAME,
+        "contact": clinic_contact(),
         "aftercare": plan.treatment.aftercare,
     }
 

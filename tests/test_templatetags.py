@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from clinic.templatetags.contour import condition_names, money, nav_active
+from clinic.templatetags.contour import money, nav_active
 
 
 @pytest.mark.parametrize(
@@ -29,13 +29,3 @@ def test_money_in_usd(value, text):
 def test_money_in_another_currency(settings):
     settings.CLINIC_CURRENCY = "EUR"
     assert money(Decimal("99.9")) == "99.90 EUR"
-
-
-@pytest.mark.django_db
-def test_condition_names_show_names_not_codes():
-    assert condition_names(["pregnancy", "anticoagulants", "gone_code"]) == [
-        "Pregnant or breastfeeding",
-        "Takes an anticoagulant or antiplatelet medicine",
-        "gone_code",
-    ]
-    assert condition_names([]) == []

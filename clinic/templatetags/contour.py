@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django import template
-from django.apps import apps
 from django.conf import settings
 
 register = template.Library()
@@ -25,15 +24,3 @@ def money(value) -> str:
     if settings.CLINIC_CURRENCY == "USD":
         return f"-${text[1:]}" if text.startswith("-") else f"${text}"
     return f"{text} {settings.CLINIC_CURRENCY}"
-
-
-@register.filter
-def condition_names(codes) -> list[str]:
-    """Condition codes as the names people read, in the order given (one query); a code the
-    catalog no longer has is shown as it is rather than hidden."""
-    codes = list(codes or [])
-    if not codes:
-        return []
-    condition = apps.get_model("treatments", "Condition")
-    names = dict(condition.objects.filter(code__in=codes).values_list("code", "name"))
-    return [names.get(code, code) for code in codes]

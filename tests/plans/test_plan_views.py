@@ -177,6 +177,8 @@ def test_present_then_consent_accepts(client_for, provider, plan):
         1,
         provider,
     )
+    # The tablet goes back to staff with their password (the hand-back screen), then the page.
+    client.post(url("plan-consent-done", plan), {"password": "pw"})
     detail = client.get(url("plan-detail", plan)).content.decode()
     assert "Ready to book" in detail and "Signed by" in detail
 

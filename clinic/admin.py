@@ -1,7 +1,81 @@
 from django.contrib import admin, messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from clinic.models import ApiToken
+from clinic.roles import ROLE_NAMES
+
+User = get_user_model()
+
+# What a Clinic admin sees of a staff account: who it is, whether it may sign in, and its
+# role. Superuser status and single permissions stay with superusers.
+STAFF_FIELDSETS = (
+    (None, {"fields": ("username", "password")}),
+    ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+    ("Role", {"fields": ("is_active", "is_staff", "groups")}),
+    ("Important dates", {"fields": ("last_login", "date_joined")}),
+)
+STAFF_ADD_FIELDSETS = (
+    (
+        None,
+        {"classes": ("wide",), "fields": ("username", "usable_password", "password1", "password2")},
+    ),
+    ("Personal info", {"fields": ("first_name", "last_name", "email")}),
+    ("Role", {"fields": ("is_staff", "groups")}),
+)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Staff accounts. A Clinic admin adds staff, edits them and puts them in the role groups;
+    only a superuser makes or edits a superuser or grants permissions outside the roles."""
+
+    list_display = ("username", "first_name", "last_name", "email", "roles", "is_active")
+    list_filter = ("is_active", "groups")
+
+    @admin.display(description="Roles")
+    def roles(self, obj) -> str:
+        names = sorted(g.name for g in obj.groups.all() if g.name in ROLE_NAMES)  # prefetched
+        return ", ".join(names) or ("superuser" if obj.is_superuser else "—")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("groups")
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return STAFF_FIELDSETS if obj else STAFF_ADD_FIELDSETS
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_readonly_fields(request, obj)
+        return ("last_login", "date_joined")
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        # A superuser's account (its password too) is theirs: others may only look at it.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=ROLE_NAMES).order_by("name")
+            kwargs["help_text"] = "The staff member's role: what they may see and do."
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        # The form offers only the roles; groups a superuser gave outside them are kept.
+        kept = []
+        if change and not request.user.is_superuser:
+            kept = list(form.instance.groups.exclude(name__in=ROLE_NAMES))
+        super().save_related(request, form, formsets, change)
+        if kept:
+            form.instance.groups.add(*kept)
 
 
 @admin.register(ApiToken)
@@ -23,6 +97,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
             )
             return
         super().save_model(request, obj, form, change)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # A token acts with its user's rights: only a superuser may mint one for a superuser.
+        if db_field.name == "user" and not request.user.is_superuser:
+            kwargs["queryset"] = User.objects.filter(is_superuser=False, is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):

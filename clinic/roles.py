@@ -15,9 +15,14 @@ PROVIDER = "Provider"
 FRONT_DESK = "Front desk"
 ROLE_NAMES = (CLINIC_ADMIN, PROVIDER, FRONT_DESK)
 
-# The clinic app's own: Clinic admins issue and revoke API tokens.
+# The clinic app's own: Clinic admins issue and revoke API tokens, and manage staff accounts
+# and their roles (clinic.admin.StaffUserAdmin keeps superusers and single permissions out of
+# their reach; accounts are deactivated, not deleted).
 PERMISSIONS = {
     CLINIC_ADMIN: [
+        "auth.view_user",
+        "auth.add_user",
+        "auth.change_user",
         "clinic.view_apitoken",
         "clinic.add_apitoken",
         "clinic.change_apitoken",

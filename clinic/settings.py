@@ -52,6 +52,13 @@ CLINIC_CURRENCY = env("CLINIC_CURRENCY", "USD")
 CLINIC_ADDRESS = env("CLINIC_ADDRESS", "")
 CLINIC_PHONE = env("CLINIC_PHONE", "")
 CLINIC_EMAIL = env("CLINIC_EMAIL", "")
+# The units the intake asks height and weight in: "us" (feet/inches, pounds) or "metric".
+CLINIC_UNITS = env("CLINIC_UNITS", "us")
+# Whose public holidays become closed days (ISO 3166 codes, as the `holidays` package reads
+# them): seeded by the catalog's migration 0010 and by `manage.py seed_holidays`.
+CLINIC_COUNTRY = env("CLINIC_COUNTRY", "US").strip().upper()
+CLINIC_SUBDIVISION = env("CLINIC_SUBDIVISION", "").strip().upper()
+CLINIC_HOLIDAYS_ON_MIGRATE = envbool("CLINIC_HOLIDAYS_ON_MIGRATE", True)
 
 INSTALLED_APPS = [
     "clinic.admin_site.ContourAdminConfig",
@@ -84,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.middleware.TabletHandbackMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -132,6 +140,18 @@ LANGUAGE_CODE = "en-us"
 TIME_ZONE = env("TIME_ZONE", "America/New_York")
 USE_I18N = True
 USE_TZ = True
+# Django always localizes, so a TIME_FORMAT setting alone is ignored: the clinic's one date and
+# clock format lives in a format module (clinic/formats/en/formats.py), used by |date, |time,
+# the admin and clinic.formats.display.
+FORMAT_MODULE_PATH = ["clinic.formats"]
+# The same formats when no language is active (commands run with translations off).
+from clinic.formats.en.formats import (  # noqa: E402, F401
+    DATE_FORMAT,
+    DATETIME_FORMAT,
+    SHORT_DATE_FORMAT,
+    SHORT_DATETIME_FORMAT,
+    TIME_FORMAT,
+)
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

@@ -13,6 +13,15 @@ from django.utils.html import format_html
 from consultations import services
 from consultations.models import Choice, Question, Questionnaire, ScreeningRule, Section
 
+DRAFTS_ONLY = {
+    "invalid_choice": "Choose a draft: a published questionnaire is frozen. Create a new draft "
+    "version of it to change it."
+}
+
+
+def _drafts_only(kwargs: dict, queryset) -> dict:
+    return {**kwargs, "queryset": queryset, "error_messages": DRAFTS_ONLY}
+
 
 def _published(obj) -> bool:
     if obj is None:
@@ -23,6 +32,8 @@ def _published(obj) -> bool:
         return obj.questionnaire.is_published
     if isinstance(obj, Question):
         return obj.section.questionnaire.is_published
+    if isinstance(obj, Choice | ScreeningRule):
+        return obj.question.section.questionnaire.is_published
     return False
 
 
@@ -130,6 +141,12 @@ class SectionAdmin(FrozenWhenPublished, admin.ModelAdmin):
         # Reached from a questionnaire, not from the admin index.
         return {}
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "questionnaire":
+            drafts = Questionnaire.objects.filter(published_at__isnull=True)
+            kwargs = _drafts_only(kwargs, drafts)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
 
 class ChoiceInline(FrozenInline):
     model = Choice
@@ -164,21 +181,30 @@ class QuestionAdmin(FrozenWhenPublished, admin.ModelAdmin):
         return {}
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name in ("show_if_question", "section"):
-            object_id = request.resolver_match.kwargs.get("object_id")
-            question = Question.objects.filter(pk=object_id).select_related("section").first()
+        """Only a draft's sections and questions; an edited question stays in its version."""
+        querysets = {
+            "section": Section.objects.filter(questionnaire__published_at__isnull=True),
+            "show_if_question": Question.objects.filter(
+                section__questionnaire__published_at__isnull=True
+            ),
+        }
+        if db_field.name in querysets:
+            queryset = querysets[db_field.name]
+            question = self._edited(request)
             if question is not None:
-                questionnaire_id = question.section.questionnaire_id
-                if db_field.name == "show_if_question":
-                    kwargs["queryset"] = Question.objects.filter(
-                        section__questionnaire_id=questionnaire_id
-                    ).exclude(pk=question.pk)
-                else:
-                    kwargs["queryset"] = Section.objects.filter(questionnaire_id=questionnaire_id)
-            else:
-                kwargs["queryset"] = (
-                    Question.objects.filter(section__questionnaire__published_at__isnull=True)
-                    if db_field.name == "show_if_question"
-                    else Section.objects.filter(questionnaire__published_at__isnull=True)
+                path = (
+                    "questionnaire_id"
+                    if db_field.name == "section"
+                    else "section__questionnaire_id"
                 )
+                queryset = queryset.filter(**{path: question.section.questionnaire_id})
+                if db_field.name == "show_if_question":
+                    queryset = queryset.exclude(pk=question.pk)
+            kwargs = _drafts_only(kwargs, queryset)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def _edited(self, request) -> Question | None:
+        object_id = request.resolver_match.kwargs.get("object_id")
+        if object_id is None:
+            return None
+        return Question.objects.filter(pk=object_id).select_related("section").first()

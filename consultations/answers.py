@@ -9,12 +9,12 @@ nowhere else. Pure: answers in (a submitted response's `answers` dict), values o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from treatments.engine import planning
 
-HEIGHT = "height"  # cm
+HEIGHT = "height"  # cm, whatever units the clinic asks in (questionnaire.Units)
 WEIGHT = "weight"  # kg
 WEIGHT_STABLE = "weight_stable"  # yes / no
 PREGNANT = "pregnant"  # yes / no (its screening rule raises the `pregnancy` condition)
@@ -38,12 +38,24 @@ def assessment_initial(answers: Mapping[str, Any]) -> dict[str, Any]:
     """The assessment form's starting values from what the patient told us, for the
     provider to check; a question left blank starts blank."""
     initial = {
-        "height_cm": answers.get(HEIGHT),
-        "weight_kg": answers.get(WEIGHT),
+        "height_cm": _tenths(answers.get(HEIGHT)),
+        "weight_kg": _tenths(answers.get(WEIGHT)),
         "weight_stable": answers.get(WEIGHT_STABLE, YES) == YES,
         "goals": answers.get(GOALS, ""),
     }
     return {field: value for field, value in initial.items() if value not in (None, "")}
+
+
+def _tenths(value: Any) -> str | None:
+    """A measurement to the tenth the assessment records ("167.64", from 5 ft 6 in, starts
+    as "167.6"); anything else is left for the form to judge."""
+    if value in (None, ""):
+        return value
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return value
+    return format(number.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP).normalize(), "f")
 
 
 def planning_preferences(

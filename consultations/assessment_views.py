@@ -94,7 +94,7 @@ def assessment_detail(request, pk: int, assessment_pk: int):
             "patient": patient,
             "assessment": assessment,
             "screening": screening,
-            "conditions": selectors.assessment_conditions(
+            "conditions": selectors.assessment_condition_names(
                 assessment=assessment, screening=screening
             ),
             "panels": panels_for(request, assessment, page=ASSESSMENT_PAGE),

@@ -18,11 +18,17 @@ from consultations.models import Intake, IntakeStatus
 from consultations.questionnaire import (
     REQUIRED_MESSAGE,
     QuestionType,
+    display_answer,
+    input_boxes,
+    input_hint,
+    input_values,
+    is_blank,
     missing_required,
     visible_keys,
 )
 
 PUBLIC_HEADERS = {"X-Robots-Tag": "noindex, nofollow"}
+UNIT_NAMES = {"in": "inches", "ft": "feet", "lb": "pounds"}  # for screen readers
 
 
 def _closed(request, intake: Intake | None):
@@ -40,6 +46,8 @@ def _closed(request, intake: Intake | None):
 
 
 def _render(request, template: str, context: dict, status: int = 200):
+    """A public page, with the clinic's phone and email for the patient to reach it."""
+    context = {**context, "contact": selectors.clinic_contact()}
     response = render(request, template, context, status=status)
     for header, value in PUBLIC_HEADERS.items():
         response[header] = value
@@ -84,10 +92,9 @@ def _field_context(step, saved: dict, raw: dict | None, errors: dict) -> list[di
     and the page's script shows it as answers change."""
     step_keys = {q.key for q in step.questions}
     context = {k: v for k, v in saved.items() if k not in step_keys}
-    current = {
-        k: v for k, v in (raw or saved).items() if k in step_keys and v not in ("", [], None)
-    }
+    current = {k: v for k, v in (raw or saved).items() if k in step_keys and not is_blank(v)}
     shown = visible_keys(step.questions, current, context=context)
+    units = selectors.clinic_units()
     fields = []
     for question in step.questions:
         depends_here = bool(question.show_if and question.show_if.question in step_keys)
@@ -99,11 +106,33 @@ def _field_context(step, saved: dict, raw: dict | None, errors: dict) -> list[di
                 "q": question,
                 "values": value if isinstance(value, list) else [value],
                 "value": value if not isinstance(value, list) else "",
+                "boxes": _boxes(question, value, typed=raw is not None, units=units),
+                "hint": input_hint(question, units),
                 "error": errors.get(question.key, ""),
                 "hidden": question.key not in shown,
             }
         )
     return fields
+
+
+def _boxes(question, value, *, typed: bool, units) -> list[dict]:
+    """A number's boxes (feet and inches for a height in US units), each with its value: as
+    the patient typed it, or the saved cm or kg in the clinic's units."""
+    if question.type != QuestionType.NUMBER:
+        return []
+    if typed:
+        values = value if isinstance(value, list) else [value]
+    else:
+        values = input_values(question, value, units) if value else ()
+    return [
+        {
+            "name": box.name,
+            "unit": box.unit,
+            "label": UNIT_NAMES.get(box.unit, box.unit),
+            "value": values[i] if i < len(values) else "",
+        }
+        for i, box in enumerate(input_boxes(question, units))
+    ]
 
 
 def _step_moved(token: str, number: int, count: int, *, going_back: bool):
@@ -135,7 +164,12 @@ def intake_step(request, token: str, number: int):
         raw = _raw(step, request.POST)
         try:
             outcome = services.intake_save_step(
-                intake=intake, steps=steps, step=step, raw=raw, lenient=going_back
+                intake=intake,
+                steps=steps,
+                step=step,
+                raw=raw,
+                lenient=going_back,
+                units=selectors.clinic_units(),
             )
         except services.IntakeClosed:
             return _closed(request, selectors.intake_get_by_token(token=token))
@@ -164,10 +198,16 @@ def _step_page(request, intake, steps, number: int, raw: dict | None, errors: di
 
 
 def _raw(step, post):
+    """The step's answers as posted: a list for multiple choice and for a number typed in
+    two boxes (feet and inches)."""
+    units = selectors.clinic_units()
     raw = {}
     for question in step.questions:
+        boxes = input_boxes(question, units) if question.type == QuestionType.NUMBER else ()
         if question.type == QuestionType.MULTIPLE_CHOICE:
             raw[question.key] = post.getlist(question.key)
+        elif len(boxes) > 1:
+            raw[question.key] = [post.get(box.name, "") for box in boxes]
         else:
             raw[question.key] = post.get(question.key)
     return raw
@@ -176,13 +216,14 @@ def _raw(step, post):
 def _review_sections(steps, answers: dict, missing: dict) -> list[dict]:
     """Each step with its shown questions, their answers and whether one is missing."""
     shown = visible_keys(selectors.all_questions(steps), answers)
+    units = selectors.clinic_units()
     return [
         {
             "step": step,
             "rows": [
                 {
                     "q": q,
-                    "answer": q.label_for(answers[q.key]) if q.key in answers else "",
+                    "answer": display_answer(q, answers[q.key], units) if q.key in answers else "",
                     "missing": q.key in missing,
                 }
                 for q in step.questions

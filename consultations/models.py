@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -100,6 +101,12 @@ class Patient(models.Model):
 # --- Questionnaire definitions -------------------------------------------------------------
 
 
+FROZEN_MESSAGE = (
+    "{questionnaire} is published, so it is frozen: answers refer to it as it is. Choose a "
+    "draft, or create a new draft version of it and change that."
+)
+
+
 class Questionnaire(models.Model):
     """One version of a questionnaire. Published versions are frozen: a change is a new
     version (`services.questionnaire_new_version`), and every response keeps the version it
@@ -132,12 +139,94 @@ class Questionnaire(models.Model):
         state = "published" if self.is_published else "draft"
         return f"{self.title} v{self.version} ({state})"
 
+    def save(self, *args, **kwargs) -> None:
+        self.check_not_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored() is not None:
+            raise ValidationError(FROZEN_MESSAGE.format(questionnaire=self), code="frozen")
+        return super().delete(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
 
+    def _stored(self) -> Questionnaire | None:
+        """The row as saved, when it is published."""
+        if self.pk is None:
+            return None
+        return Questionnaire.objects.filter(pk=self.pk, published_at__isnull=False).first()
 
-class Section(models.Model):
+    def check_not_frozen(self) -> None:
+        """A published version's own texts are frozen too (publishing a draft is allowed)."""
+        stored = self._stored()
+        fields = ("slug", "version", "title", "intro", "published_at")
+        if stored is not None and any(getattr(stored, f) != getattr(self, f) for f in fields):
+            raise ValidationError(FROZEN_MESSAGE.format(questionnaire=stored), code="frozen")
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_not_frozen()
+
+
+class QuestionnairePart(models.Model):
+    """A part of a questionnaire version (a section, question, choice or screening rule).
+
+    Only a draft's parts may be created, changed, moved or deleted: a published version is
+    what submitted answers and open links refer to. Checked here, at the model layer, so the
+    admin's forms and inlines, the services and a shell all meet the same refusal. A part
+    under a published version is refused whether it is moved in or out of it.
+    """
+
+    # The foreign key to the part's parent, and the path from Questionnaire to that parent.
+    parent_field: str = ""
+    questionnaire_path: str = ""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.check_not_frozen()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self.check_not_frozen()
+        return super().delete(*args, **kwargs)
+
+    def _parent_ids(self) -> set[int]:
+        """The parent now (perhaps just chosen) and, for a saved part, the stored one."""
+        attname = f"{self.parent_field}_id"
+        ids = {getattr(self, attname)}
+        if self.pk is not None:
+            ids.update(
+                type(self)._default_manager.filter(pk=self.pk).values_list(attname, flat=True)
+            )
+        return {pk for pk in ids if pk is not None}
+
+    def frozen_questionnaire(self) -> Questionnaire | None:
+        """The published version this part is, or would be, under; None for a draft's part."""
+        ids = self._parent_ids()
+        if not ids:
+            return None
+        lookup = f"{self.questionnaire_path}__in" if self.questionnaire_path else "pk__in"
+        return Questionnaire.objects.filter(published_at__isnull=False, **{lookup: ids}).first()
+
+    def check_not_frozen(self) -> None:
+        frozen = self.frozen_questionnaire()
+        if frozen is not None:
+            message = FROZEN_MESSAGE.format(questionnaire=frozen)
+            raise ValidationError({self.parent_field: message})
+
+    def clean(self) -> None:
+        super().clean()
+        self.check_not_frozen()
+
+
+class Section(QuestionnairePart):
+    parent_field = "questionnaire"
+    questionnaire_path = ""
+
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.CASCADE, related_name="sections"
     )
@@ -152,7 +241,10 @@ class Section(models.Model):
         return f"{self.title} ({self.questionnaire})"
 
 
-class Question(models.Model):
+class Question(QuestionnairePart):
+    parent_field = "section"
+    questionnaire_path = "sections"
+
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="questions")
     key = models.CharField(
         max_length=60,
@@ -185,8 +277,22 @@ class Question(models.Model):
     def __str__(self) -> str:
         return f"{self.key}: {self.text}"
 
+    def clean(self) -> None:
+        super().clean()
+        target = self.show_if_question
+        if target is not None and self.section_id is not None:
+            if target.pk == self.pk:
+                raise ValidationError({"show_if_question": "A question cannot depend on itself."})
+            if target.section.questionnaire_id != self.section.questionnaire_id:
+                raise ValidationError(
+                    {"show_if_question": "Choose a question of the same questionnaire version."}
+                )
 
-class Choice(models.Model):
+
+class Choice(QuestionnairePart):
+    parent_field = "question"
+    questionnaire_path = "sections__questions"
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     value = models.CharField(max_length=60, validators=[key_validator])
     label = models.CharField(max_length=200)
@@ -199,8 +305,11 @@ class Choice(models.Model):
         return self.label
 
 
-class ScreeningRule(models.Model):
+class ScreeningRule(QuestionnairePart):
     """An answer that raises a condition from the catalog, at a severity."""
+
+    parent_field = "question"
+    questionnaire_path = "sections__questions"
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="rules")
     value = models.CharField(
@@ -215,7 +324,7 @@ class ScreeningRule(models.Model):
         ordering = ["pk"]
 
     def __str__(self) -> str:
-        return f"{self.question.key} = {self.value} -> {self.condition.code} ({self.severity})"
+        return f"{self.question.key} = {self.value} -> {self.condition.name} ({self.get_severity_display()})"
 
 
 # --- Intake links and responses ------------------------------------------------------------

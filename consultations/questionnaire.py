@@ -6,7 +6,10 @@ come in as the raw strings a form posts (a list of strings for multiple choice) 
 canonical, JSON-ready values:
 
 - short text, long text: the stripped string
-- number: the decimal as a string ("72.5"), so no float rounding sneaks in
+- number: the decimal as a string ("72.5"), so no float rounding sneaks in; a comma is read
+  as the decimal mark ("68,5" is 68.5) unless it groups thousands ("1,234")
+- a height (unit "cm") or weight (unit "kg") asked in US units (feet and inches, pounds) is
+  stored in cm or kg all the same, to the hundredth, so it reads back as the patient typed it
 - yes/no: "yes" or "no"
 - single choice: the choice's value
 - multiple choice: a list of choice values, in the questionnaire's order
@@ -20,9 +23,10 @@ patient can no longer see never reaches screening.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal, InvalidOperation
 from enum import StrEnum
 
 Answer = str | list[str]
@@ -41,6 +45,23 @@ class QuestionType(StrEnum):
     SINGLE_CHOICE = "single_choice"
     MULTIPLE_CHOICE = "multiple_choice"
     DATE = "date"
+
+
+class Units(StrEnum):
+    """The units a clinic asks heights and weights in (`CLINIC_UNITS`)."""
+
+    US = "us"  # feet and inches, pounds
+    METRIC = "metric"  # centimetres, kilograms
+
+
+CM_PER_INCH = Decimal("2.54")
+KG_PER_POUND = Decimal("0.45359237")
+INCHES_PER_FOOT = 12
+# Canonical cm and kg are kept to the hundredth: fine enough that 150 lb or 5 ft 6 in read
+# back exactly as typed, at the tenth of a pound or inch.
+CANONICAL_STEP = Decimal("0.01")
+TENTH = Decimal("0.1")
+LENGTH, MASS = "cm", "kg"  # the question units that are converted
 
 
 class Severity(StrEnum):
@@ -127,6 +148,88 @@ class AnswerError(ValueError):
     pass
 
 
+@dataclass(frozen=True)
+class InputBox:
+    """One box a number is typed into: its form field's name and the unit beside it."""
+
+    name: str
+    unit: str
+
+
+def converted_unit(question: QuestionDef, units: Units) -> str:
+    """ "cm" or "kg" when the clinic asks this question in other units; else ""."""
+    if units == Units.US and question.type == QuestionType.NUMBER:
+        return question.unit if question.unit in (LENGTH, MASS) else ""
+    return ""
+
+
+def input_boxes(question: QuestionDef, units: Units) -> tuple[InputBox, ...]:
+    """The boxes the patient types a number into: a height in US units has two (feet, then
+    inches, named `<key>-in`, which no question key can be); everything else one."""
+    converted = converted_unit(question, units)
+    if converted == LENGTH:
+        return (InputBox(question.key, "ft"), InputBox(f"{question.key}-in", "in"))
+    if converted == MASS:
+        return (InputBox(question.key, "lb"),)
+    return (InputBox(question.key, question.unit),)
+
+
+def input_hint(question: QuestionDef, units: Units) -> str:
+    """The help under the question. A converted question's own help speaks of the unit it
+    is stored in (e.g. "In centimetres, e.g. 165."), so it gives way to one in the clinic's."""
+    converted = converted_unit(question, units)
+    if converted == LENGTH:
+        return "In feet and inches, for example 5 ft 5 in."
+    if converted == MASS:
+        return "In pounds, for example 150."
+    return question.help_text
+
+
+def _tenths(value: Decimal) -> Decimal:
+    return value.quantize(TENTH, rounding=ROUND_HALF_UP)
+
+
+def _feet_and_inches(cm: Decimal) -> tuple[int, Decimal]:
+    inches = _tenths(cm / CM_PER_INCH)
+    feet = int(inches // INCHES_PER_FOOT)
+    return feet, inches - feet * INCHES_PER_FOOT
+
+
+def input_values(question: QuestionDef, answer: Answer, units: Units) -> tuple[str, ...]:
+    """A saved (canonical) answer as the boxes show it again, in the clinic's units."""
+    if isinstance(answer, list):
+        return (", ".join(answer),)
+    converted = converted_unit(question, units)
+    if not converted or not answer:
+        return (answer,)
+    value = Decimal(answer)
+    if converted == LENGTH:
+        feet, inches = _feet_and_inches(value)
+        return (str(feet), _format_decimal(inches))
+    return (_format_decimal(_tenths(value / KG_PER_POUND)),)
+
+
+def display_answer(
+    question: QuestionDef, answer: Answer, units: Units, *, with_stored: bool = False
+) -> str:
+    """The answer for people to read, in the clinic's units ("5 ft 6 in", "150 lb"); with
+    `with_stored` (staff pages) also in the cm or kg the assessment uses."""
+    measured = question.type == QuestionType.NUMBER and question.unit in (LENGTH, MASS)
+    if not measured or not isinstance(answer, str) or not answer:
+        return question.label_for(answer)
+    value = Decimal(answer)
+    stored = f"{_format_decimal(_tenths(value))} {question.unit}"
+    converted = converted_unit(question, units)
+    if not converted:
+        return stored
+    if converted == LENGTH:
+        feet, inches = _feet_and_inches(value)
+        text = f"{feet} ft {_format_decimal(inches)} in"
+    else:
+        text = f"{_format_decimal(_tenths(value / KG_PER_POUND))} lb"
+    return f"{text} ({stored})" if with_stored else text
+
+
 REQUIRED_MESSAGE = "Please answer this question."
 
 
@@ -161,7 +264,7 @@ def visible_keys(
     return shown
 
 
-def _is_blank(raw: RawAnswer) -> bool:
+def is_blank(raw: RawAnswer) -> bool:
     if raw is None:
         return True
     if isinstance(raw, str):
@@ -183,11 +286,15 @@ def _format_decimal(value: Decimal) -> str:
     return format(value.normalize(), "f")
 
 
-def clean_answer(question: QuestionDef, raw: RawAnswer) -> Answer:
+def clean_answer(question: QuestionDef, raw: RawAnswer, units: Units = Units.METRIC) -> Answer:
     """The canonical answer for a non-blank raw answer, or AnswerError with the message a
-    patient reads next to the field."""
+    patient reads next to the field. `units` are those the raw answer was typed in; a height
+    in US units is the list [feet, inches]."""
     if question.type == QuestionType.MULTIPLE_CHOICE:
         return _clean_multiple_choice(question, raw)
+    converted = converted_unit(question, units)
+    if converted:
+        return _clean_converted(question, raw, converted)
     text = _single(raw)
     cleaner = _CLEANERS.get(question.type)
     if cleaner is None:  # pragma: no cover
@@ -223,17 +330,93 @@ def _clean_long_text(question: QuestionDef, text: str) -> str:
     return text
 
 
-def _clean_number(question: QuestionDef, text: str) -> str:
-    """A finite decimal (thousands commas allowed) within the question's bounds, kept as a
-    string so no float rounding sneaks in."""
+NUMBER_MESSAGE = "Enter a number, for example 72 or 72.5."
+_NUMBER_SHAPE = re.compile(r"[+-]?[0-9.,]*[0-9][0-9.,]*")
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+")
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as people write it, with a point or a comma as the decimal mark.
+
+    "68,5" and "68.5" are 68.5; commas that group thousands ("1,234", "12,345.6") are
+    dropped. Anything that could be read two ways ("1,234,5", "1.234,5", "1,2.5") is refused
+    rather than guessed, with a message naming the way to write it.
+    """
+    text = text.strip()
+    if not _NUMBER_SHAPE.fullmatch(text):
+        raise AnswerError(NUMBER_MESSAGE)
+    sign, digits = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
+    whole, point, fraction = digits.partition(".")
+    if "," in whole and (point or _GROUPED.fullmatch(whole)):
+        if not _GROUPED.fullmatch(whole):
+            raise AnswerError(_AMBIGUOUS.format(text=text))
+        whole = whole.replace(",", "")
+    elif "," in whole:
+        whole, _, fraction = whole.partition(",")
+        point = "."
+        if "," in fraction:
+            raise AnswerError(_AMBIGUOUS.format(text=text))
+    if "," in fraction or "." in fraction or not (whole or fraction):
+        raise AnswerError(_AMBIGUOUS.format(text=text))
     try:
-        number = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise AnswerError("Enter a number, for example 72 or 72.5.") from None
-    if not number.is_finite():
-        raise AnswerError("Enter a number, for example 72 or 72.5.")
+        number = Decimal(f"{sign}{whole or '0'}{point}{fraction}")
+    except InvalidOperation:  # pragma: no cover - the shape above rules it out
+        raise AnswerError(NUMBER_MESSAGE) from None
+    return number
+
+
+_AMBIGUOUS = (
+    "We could not read “{text}” as one number. Use one decimal mark, for example 68.5 or 68,5."
+)
+
+
+def _clean_number(question: QuestionDef, text: str) -> str:
+    """A decimal within the question's bounds, kept as a string so no float rounding
+    sneaks in."""
+    number = parse_number(text)
     _check_bounds(question, number)
     return _format_decimal(number)
+
+
+def _clean_converted(question: QuestionDef, raw: RawAnswer, converted: str) -> str:
+    """Feet and inches, or pounds, to the cm or kg the answer is stored in."""
+    parts = [raw] if isinstance(raw, str) else [str(item) for item in raw or ()]
+    numbers = [parse_number(p) if p.strip() else Decimal(0) for p in parts[:2]]
+    if any(n < 0 for n in numbers):
+        raise AnswerError("Enter a number of zero or more.")
+    if converted == LENGTH:
+        feet, inches = [*numbers, Decimal(0)][:2]
+        if feet and inches >= INCHES_PER_FOOT:
+            raise AnswerError("Enter the inches as a number from 0 to 11.")
+        value = (feet * INCHES_PER_FOOT + inches) * CM_PER_INCH
+    else:
+        value = numbers[0] * KG_PER_POUND
+    _check_converted_bounds(question, value, converted)
+    return _format_decimal(value.quantize(CANONICAL_STEP, rounding=ROUND_HALF_UP))
+
+
+def _check_converted_bounds(question: QuestionDef, value: Decimal, converted: str) -> None:
+    """The question's bounds, in the clinic's units: the lowest is rounded up and the
+    highest down, so every value in the range the message gives is accepted."""
+    low, high = question.min_value, question.max_value
+    if (low is None or value >= low) and (high is None or value <= high):
+        return
+    per = CM_PER_INCH if converted == LENGTH else KG_PER_POUND
+    show: Callable[[Decimal], str] = _inches_text if converted == LENGTH else _pounds_text
+    low_text = show((low / per).to_integral_value(ROUND_CEILING)) if low is not None else ""
+    high_text = show((high / per).to_integral_value(ROUND_FLOOR)) if high is not None else ""
+    if low_text and high_text:
+        raise AnswerError(f"Enter between {low_text} and {high_text}.")
+    raise AnswerError(f"Enter at least {low_text}." if low_text else f"Enter at most {high_text}.")
+
+
+def _inches_text(inches: Decimal) -> str:
+    feet = int(inches // INCHES_PER_FOOT)
+    return f"{feet} ft {_format_decimal(inches - feet * INCHES_PER_FOOT)} in"
+
+
+def _pounds_text(pounds: Decimal) -> str:
+    return f"{_format_decimal(pounds)} lb"
 
 
 def _check_bounds(question: QuestionDef, number: Decimal) -> None:
@@ -282,8 +465,9 @@ def validate(
     raw: Mapping[str, RawAnswer],
     *,
     context: Mapping[str, Answer] | None = None,
+    units: Units = Units.METRIC,
 ) -> Result:
-    """Validate the raw answers to `questions`.
+    """Validate the raw answers to `questions`, typed in `units`.
 
     `context` holds answers already given on earlier steps, so a show-if may depend on a
     question from another section. Hidden questions are neither required nor kept; blank
@@ -302,13 +486,13 @@ def validate(
             continue
         shown.add(question.key)
         value = raw.get(question.key)
-        if _is_blank(value):
+        if is_blank(value):
             known.pop(question.key, None)
             if question.required:
                 errors[question.key] = REQUIRED_MESSAGE
             continue
         try:
-            cleaned = clean_answer(question, value)
+            cleaned = clean_answer(question, value, units)
         except AnswerError as exc:
             errors[question.key] = str(exc)
             continue

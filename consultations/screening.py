@@ -31,11 +31,16 @@ class Flag:
         return cls(
             code=data["code"],
             severity=Severity(data["severity"]),
-            label=data.get("label", data["code"]),
+            label=data.get("label") or _in_words(data["code"]),
             question=data.get("question", ""),
             question_text=data.get("question_text", ""),
             answer=data.get("answer", ""),
         )
+
+
+def _in_words(code: str) -> str:
+    """A condition code for people when its catalog name is unknown: never the raw code."""
+    return code.replace("_", " ").capitalize()
 
 
 def _raised(answer: Answer, value: str) -> bool:
@@ -61,7 +66,7 @@ def screen(questions: Sequence[QuestionDef], answers: Mapping[str, Answer]) -> t
             flag = Flag(
                 code=rule.condition,
                 severity=Severity(rule.severity),
-                label=rule.label or rule.condition.replace("_", " ").capitalize(),
+                label=rule.label or _in_words(rule.condition),
                 question=question.key,
                 question_text=question.text,
                 answer=question.label_for(answer if not isinstance(answer, list) else [rule.value]),

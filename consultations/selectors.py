@@ -7,7 +7,10 @@ import datetime
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from email.utils import formataddr
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -23,7 +26,15 @@ from consultations.models import (
     ScreeningRule,
     Section,
 )
-from consultations.questionnaire import Choice, QuestionDef, QuestionType, Rule, Severity, ShowIf
+from consultations.questionnaire import (
+    Choice,
+    QuestionDef,
+    QuestionType,
+    Rule,
+    Severity,
+    ShowIf,
+    Units,
+)
 from consultations.screening import Flag
 
 VIEW_PATIENT = "consultations.view_patient"
@@ -129,6 +140,42 @@ class Step:
     title: str
     intro: str
     questions: tuple[QuestionDef, ...]
+
+
+@dataclass(frozen=True)
+class ClinicContact:
+    """How a patient reaches the clinic (`CLINIC_NAME`, `CLINIC_PHONE`, `CLINIC_EMAIL`); an
+    empty detail is left out wherever it is shown."""
+
+    name: str
+    phone: str
+    email: str
+
+    @property
+    def from_email(self) -> str | None:
+        """The sender of emails to patients: the clinic's own address when it has one, so a
+        reply reaches it; else None (Django's DEFAULT_FROM_EMAIL)."""
+        return formataddr((self.name, self.email)) if self.email else None
+
+
+def clinic_contact() -> ClinicContact:
+    def read(name: str) -> str:
+        return str(getattr(settings, name, "") or "").strip()
+
+    return ClinicContact(
+        name=read("CLINIC_NAME"), phone=read("CLINIC_PHONE"), email=read("CLINIC_EMAIL")
+    )
+
+
+def clinic_units() -> Units:
+    """The units the intake asks heights and weights in (`CLINIC_UNITS`: us or metric)."""
+    value = str(getattr(settings, "CLINIC_UNITS", Units.US.value)).strip().lower()
+    try:
+        return Units(value)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"CLINIC_UNITS must be 'us' or 'metric', not {value!r}."
+        ) from None
 
 
 def questionnaire_current(*, slug: str = "intake") -> Questionnaire | None:
@@ -356,6 +403,18 @@ def assessment_conditions(*, assessment: Assessment, screening: Screening | None
         else:
             codes.pop(code, None)
     return list(codes)
+
+
+def assessment_condition_names(*, assessment: Assessment, screening: Screening | None) -> list[str]:
+    """The conditions the engine sees (`assessment_conditions`) as people read them: the
+    catalog's names, taken from the flags and the changes already loaded, so no query."""
+    names = {flag.code: flag.label for flag in screening.flags} if screening else {}
+    names.update(
+        (change.condition.code, change.condition.name)
+        for change in assessment.condition_changes.all()
+    )
+    codes = assessment_conditions(assessment=assessment, screening=screening)
+    return [names.get(code) or code.replace("_", " ").capitalize() for code in codes]
 
 
 def assessment_timeline_events(patient: Patient, intakes: list[Intake]) -> Iterable[TimelineEvent]:

@@ -29,7 +29,9 @@ from consultations.models import (
 )
 from consultations.questionnaire import (
     Result,
+    Units,
     definition_errors,
+    is_blank,
     missing_required,
     prune,
     validate,
@@ -38,6 +40,7 @@ from consultations.screening import screen
 from consultations.selectors import (
     Step,
     all_questions,
+    clinic_contact,
     questionnaire_current,
     questionnaire_steps,
 )
@@ -132,16 +135,18 @@ def intake_link_email(*, intake: Intake, url: str, by=None) -> Intake:
         raise ValidationError("This link is closed; create a new one to send.")
     if not patient.email:
         raise ValidationError("This patient has no email address; copy the link instead.")
+    contact = clinic_contact()
     context = {
         "patient": patient,
         "url": url,
         "expires_at": intake.expires_at,
-        "clinic_name": settings.CLINIC_NAME,
+        "clinic_name": contact.name,
+        "contact": contact,
     }
     send_mail(
-        subject=f"{settings.CLINIC_NAME}: a few questions before your consultation",
+        subject=f"{contact.name}: a few questions before your consultation",
         message=render_to_string("consultations/email/intake_link.txt", context),
-        from_email=None,
+        from_email=contact.from_email,
         recipient_list=[patient.email],
     )
     intake.emailed_at = timezone.now()
@@ -167,18 +172,25 @@ def _lock_open(intake: Intake) -> Intake:
 
 @transaction.atomic
 def intake_save_step(
-    *, intake: Intake, steps: list[Step], step: Step, raw: Mapping, lenient: bool = False
+    *,
+    intake: Intake,
+    steps: list[Step],
+    step: Step,
+    raw: Mapping,
+    lenient: bool = False,
+    units: Units = Units.METRIC,
 ) -> StepOutcome:
     """Validate one step's answers and keep the valid ones in the draft.
 
     With errors, the valid answers are still saved (a patient who leaves keeps them). With
-    `lenient` (going back), missing required answers are not errors.
+    `lenient` (going back), missing required answers are not errors. `units` are those the
+    raw answers were typed in (the page passes the clinic's); the draft keeps cm and kg.
     """
     locked = _lock_open(intake)
     draft = dict(locked.draft or {})
     step_keys = {q.key for q in step.questions}
     context = {k: v for k, v in draft.items() if k not in step_keys}
-    result = validate(step.questions, raw, context=context)
+    result = validate(step.questions, raw, context=context, units=units)
     merged = {**context, **result.answers}
     answers = prune(all_questions(steps), merged)
     locked.draft = answers
@@ -188,7 +200,7 @@ def intake_save_step(
     if lenient:
         result = Result(
             answers=result.answers,
-            errors={k: v for k, v in result.errors.items() if k in raw and raw.get(k)},
+            errors={k: v for k, v in result.errors.items() if not is_blank(raw.get(k))},
         )
     return StepOutcome(result=result, answers=answers)
 

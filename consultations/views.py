@@ -13,7 +13,7 @@ from clinic.permissions import staff_permission_required
 from consultations import selectors, services
 from consultations.forms import IntakeLinkForm, PatientForm
 from consultations.panels import intake_url, panels_for
-from consultations.questionnaire import prune
+from consultations.questionnaire import display_answer, prune
 
 PAGE_SIZE = 25
 
@@ -161,10 +161,15 @@ def intake_detail(request, pk: int, intake_pk: int):
     questionnaire = response.questionnaire if response else intake.questionnaire
     steps = selectors.questionnaire_steps(questionnaire=questionnaire)
     answers = response.answers if response else prune(selectors.all_questions(steps), intake.draft)
+    units = selectors.clinic_units()
     sections = [
         (
             step,
-            [(q, q.label_for(answers[q.key])) for q in step.questions if q.key in answers],
+            [
+                (q, display_answer(q, answers[q.key], units, with_stored=True))
+                for q in step.questions
+                if q.key in answers
+            ],
         )
         for step in steps
     ]

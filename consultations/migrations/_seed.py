@@ -356,9 +356,8 @@ def seed_default_questionnaire(apps) -> None:
     if Questionnaire.objects.filter(slug=SLUG).exists():
         return
     conditions = {c.code: c for c in Condition.objects.all()}
-    questionnaire = Questionnaire.objects.create(
-        slug=SLUG, version=1, title=TITLE, intro=INTRO, published_at=timezone.now()
-    )
+    # Built as a draft and published once complete: a published version's parts are frozen.
+    questionnaire = Questionnaire.objects.create(slug=SLUG, version=1, title=TITLE, intro=INTRO)
     by_key = {}
     for section_order, (title, intro, questions) in enumerate(SECTIONS, start=1):
         section = Section.objects.create(
@@ -389,3 +388,4 @@ def seed_default_questionnaire(apps) -> None:
                 ScreeningRule.objects.create(
                     question=question, value=value, condition=conditions[code], severity=severity
                 )
+    Questionnaire.objects.filter(pk=questionnaire.pk).update(published_at=timezone.now())

@@ -97,7 +97,10 @@ def accepted_plan(
     status: str = "accepted",
     patient=None,
     consented: bool = True,
+    interval: int | None = None,
 ) -> Plan:
+    """An accepted, signed plan whose sessions are agreed `interval` days apart (the
+    treatment's usual interval unless given)."""
     treatment_obj = Treatment.objects.get(code=treatment)
     start = start or next_monday()
     unit = {"deoxycholic_injection": "vial", "cryolipolysis": "cycle"}.get(treatment, "applicator")
@@ -124,7 +127,7 @@ def accepted_plan(
             plan=plan,
             number=n,
             planned_date=start
-            + datetime.timedelta(days=treatment_obj.usual_interval_days * (n - 1)),
+            + datetime.timedelta(days=(interval or treatment_obj.usual_interval_days) * (n - 1)),
             duration_minutes=duration,
             areas=areas or [{"area": "upper_back", "units": 2, "unit": unit}],
         )

@@ -45,10 +45,10 @@ def test_proposal_then_book_as_proposed(client_for, clinic, front_desk, provider
     client = client_for(front_desk)
     proposal = client.get(url(f"plans/{plan.pk}/proposal")).json()
     assert proposal["complete"] is True
+    # Each session on the day the signed plan agreed (every 30 days), not the earliest the
+    # 28-day minimum would allow.
     assert [s["slot"]["start"][:10] for s in proposal["sessions"]] == [
-        str(monday),
-        str(monday + datetime.timedelta(days=28)),
-        str(monday + datetime.timedelta(days=56)),
+        str(d) for d in plan.sessions.order_by("number").values_list("planned_date", flat=True)
     ]
     response = post(client, f"plans/{plan.pk}/book", {})
     assert response.status_code == 201

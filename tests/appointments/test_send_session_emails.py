@@ -32,3 +32,20 @@ def test_running_twice_sends_each_reminder_once(provider, settings):
     assert run().startswith("Sent 0 reminder(s)")
     assert len(mail.outbox) == 2
     assert all("reminder" in m.body for m in mail.outbox)
+
+
+def test_session_emails_come_from_the_clinic_and_say_how_to_reach_it(provider, settings):
+    settings.CLINIC_NAME = "Back Bay Contour"
+    settings.CLINIC_PHONE = "(555) 010-2000"
+    settings.CLINIC_EMAIL = "hello@clinic.example"
+    setup_clinic(provider)
+    appointment_at(
+        accepted_plan(sessions=1).sessions.get(),
+        timezone.now() + datetime.timedelta(hours=2),
+        provider=provider,
+    )
+    run()
+    [reminder] = mail.outbox
+    assert reminder.from_email == "Back Bay Contour <hello@clinic.example>"
+    assert "Phone: (555) 010-2000" in reminder.body
+    assert "Email: hello@clinic.example" in reminder.body

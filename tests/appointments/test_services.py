@@ -41,14 +41,14 @@ def at(day: datetime.date, hhmm: str) -> datetime.datetime:
 # --- Booking a course ----------------------------------------------------------------------
 
 
-def test_book_course_places_every_session_at_the_minimum_interval(clinic, provider, front_desk):
+def test_book_course_places_every_session_on_its_agreed_date(clinic, provider, front_desk):
     monday = next_monday()
-    plan = accepted_plan(start=monday)
+    plan = accepted_plan(start=monday)  # agreed every 30 days; the minimum is 28
     booked = svc.appointment_book_course(plan=plan, by=front_desk)
     assert [to_local(a.start) for a in booked] == [
         at(monday, "09:00"),
-        at(monday + datetime.timedelta(days=28), "09:00"),
-        at(monday + datetime.timedelta(days=56), "09:00"),
+        at(monday + datetime.timedelta(days=30), "09:00"),
+        at(monday + datetime.timedelta(days=60), "09:00"),
     ]
     assert {a.provider for a in booked} == {provider}
     assert all(a.room is not None and a.device is None for a in booked)
@@ -60,7 +60,7 @@ def test_cryolipolysis_books_a_device(clinic, front_desk):
     booked = svc.appointment_book_course(plan=plan, by=front_desk)
     assert [a.device.name for a in booked] == ["Cool 1", "Cool 1"]
     gap = (to_local(booked[1].start).date() - to_local(booked[0].start).date()).days
-    assert gap == 42
+    assert gap == 56  # as agreed in the plan (the usual interval), not the 42-day minimum
 
 
 def test_a_plan_that_is_not_accepted_cannot_be_booked(clinic, front_desk):
@@ -303,7 +303,7 @@ def test_no_retry_inside_an_enclosing_transaction():
 
 def test_reschedule_moves_later_sessions_that_break_the_interval(clinic, provider, front_desk):
     monday = next_monday()
-    plan = accepted_plan(start=monday)
+    plan = accepted_plan(start=monday, interval=28)
     _, second, third = svc.appointment_book_course(plan=plan, by=front_desk)
     new_day = to_local(second.start).date() + datetime.timedelta(days=10)
     outcome = svc.appointment_reschedule(
@@ -331,7 +331,7 @@ def test_reschedule_needs_a_reason_and_refuses_too_close_to_the_previous(
     clinic, provider, front_desk
 ):
     monday = next_monday()
-    plan = accepted_plan(start=monday, sessions=2)
+    plan = accepted_plan(start=monday, sessions=2, interval=28)
     _, second = svc.appointment_book_course(plan=plan, by=front_desk)
     day = monday + datetime.timedelta(days=14)
     slot = Slot(at(day, "10:00"), at(day, "10:30"), provider.pk, clinic.rooms[0].pk)
@@ -372,7 +372,7 @@ def test_cancel_frees_the_slot_and_tells_about_later_sessions(clinic, front_desk
 
 def test_a_session_moved_past_its_window_is_kept_and_flagged(clinic, provider, front_desk):
     monday = next_monday()
-    plan = accepted_plan(start=monday)
+    plan = accepted_plan(start=monday, interval=28)
     _, second, third = svc.appointment_book_course(plan=plan, by=front_desk)
     late = monday + datetime.timedelta(days=50)  # 50 days after session 1; the window is 44
     outcome = svc.appointment_reschedule(
@@ -394,7 +394,7 @@ def test_a_session_moved_past_its_window_is_kept_and_flagged(clinic, provider, f
 def test_a_move_too_close_is_refused_with_its_code(clinic, provider, front_desk):
     monday = next_monday()
     _, second = svc.appointment_book_course(
-        plan=accepted_plan(start=monday, sessions=2), by=front_desk
+        plan=accepted_plan(start=monday, sessions=2, interval=28), by=front_desk
     )
     day = monday + datetime.timedelta(days=14)
     slot = Slot(at(day, "10:00"), at(day, "10:30"), provider.pk, clinic.rooms[0].pk)

@@ -294,11 +294,11 @@ def test_photo_upload_and_staff_only_serving(
     settings.MEDIA_ROOT = tmp_path
     client = client_for(provider)
     response = client.post(
-        reverse("appointments:photo-upload", args=[past.pk]),
-        {"image": png(), "kind": "before"},
+        reverse("appointments:appointment-record", args=[past.pk]),
+        {"status": "no_show", "before_photo": png()},
         follow=True,
     )
-    assert "Photo added." in response.content.decode()
+    assert "Session 1 recorded." in response.content.decode()
     photo = ProgressPhoto.objects.get()
     served = client.get(reverse("appointments:photo", args=[photo.pk]))
     assert served.status_code == 200
@@ -315,8 +315,8 @@ def test_photo_upload_refuses_a_non_image(client_for, provider, past, settings, 
     fake = io.BytesIO(b"%PDF-1.4 not an image")
     fake.name = "photo.jpg"
     response = client_for(provider).post(
-        reverse("appointments:photo-upload", args=[past.pk]),
-        {"image": fake, "kind": "before"},
+        reverse("appointments:appointment-record", args=[past.pk]),
+        {"status": "no_show", "before_photo": fake},
         follow=True,
     )
     assert "not a photo we can read" in response.content.decode()
@@ -449,3 +449,86 @@ def test_a_provider_finds_their_own_feed_url_on_the_calendar(
         clinic.profile.ical_token
         not in client_for(front_desk).get(reverse("appointments:calendar")).content.decode()
     )
+
+
+# --- Nothing typed is lost: the record and its photos are one form ------------------------
+
+RECORD = {
+    "status": "done",
+    "intake_reconfirmed": "on",
+    "upper_back__vials": "2",
+    "upper_back__lot_numbers": "KYB-2291",
+    "upper_back__pinch_mm": "31",
+    "weight_kg": "68.5",
+}
+
+
+def test_the_record_and_its_photos_are_saved_together(
+    client_for, provider, past, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(provider).post(
+        reverse("appointments:appointment-record", args=[past.pk]),
+        {**RECORD, "before_photo": png(), "after_photo": png((40, 30))},
+    )
+    assert response.status_code == 302
+    past.refresh_from_db()
+    assert past.status == "done" and past.weight_kg == 68.5
+    assert past.treated_areas.get().lot_numbers == "KYB-2291"
+    assert sorted(past.photos.values_list("kind", flat=True)) == ["after", "before"]
+    assert past.photos.get(kind="after").area.code == "upper_back"  # the session's one area
+
+
+def test_a_bad_photo_is_refused_beside_its_field_and_every_typed_value_stays(
+    client_for, provider, past, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    fake = io.BytesIO(b"%PDF-1.4 not an image")
+    fake.name = "photo.jpg"
+    response = client_for(provider).post(
+        reverse("appointments:appointment-record", args=[past.pk]),
+        {**RECORD, "before_photo": fake},
+    )
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert "not a photo we can read" in " ".join(form.errors["before_photo"])
+    text = response.content.decode()
+    for typed in ('value="KYB-2291"', 'value="31"', 'value="68.5"', 'value="2"'):
+        assert typed in text
+    assert 'data-testid="photo-again"' in text
+    past.refresh_from_db()
+    assert past.recorded_at is None and not past.treated_areas.exists()
+    assert not ProgressPhoto.objects.exists()
+
+
+def test_a_refused_record_keeps_no_photo_file(client_for, provider, past, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    response = client_for(provider).post(
+        reverse("appointments:appointment-record", args=[past.pk]),
+        {**RECORD, "upper_back__lot_numbers": "", "before_photo": png()},
+    )
+    assert response.status_code == 400
+    assert "Record the lot number" in response.content.decode()
+    assert not ProgressPhoto.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+
+
+def test_a_service_refusal_after_the_photos_leaves_no_file(
+    client_for, provider, past, settings, tmp_path, monkeypatch
+):
+    settings.MEDIA_ROOT = tmp_path
+
+    def refuse(**kwargs):
+        raise svc.ValidationError("Refused at the end.")
+
+    monkeypatch.setattr(svc, "plan_sync_status", refuse)
+    response = client_for(provider).post(
+        reverse("appointments:appointment-record", args=[past.pk]),
+        {**RECORD, "before_photo": png()},
+    )
+    assert response.status_code == 400
+    assert "Refused at the end." in response.content.decode()
+    assert not ProgressPhoto.objects.exists()
+    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    past.refresh_from_db()
+    assert past.recorded_at is None

@@ -110,6 +110,10 @@ def test_provider_takes_a_patient_from_intake_to_a_signed_plan(
     page.get_by_label("I have read and understood").check()
     page.get_by_role("button", name="Sign and accept the plan").click()
 
+    # The tablet is in the patient's hands: a thank-you screen until staff take it back.
+    expect(page.get_by_test_id("hand-back")).to_contain_text("hand the tablet back")
+    page.get_by_label("Staff password").fill("pw")
+    page.get_by_role("button", name="Staff: continue").click()
     expect(page.get_by_test_id("plan-status")).to_have_text("Accepted")
     expect(page.get_by_test_id("can-book")).to_have_text("Ready to book")
     expect(page.get_by_test_id("consent-record")).to_contain_text("Dana Reyes")

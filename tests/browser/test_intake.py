@@ -1,6 +1,6 @@
 """Issue 4 as a new user would try it: front desk creates a patient and a link; the patient
-fills the questionnaire on a phone, leaves half-way, comes back and submits; a provider sees
-the red and amber flags; the link is then closed."""
+fills the questionnaire on a phone (a US clinic: feet and inches, pounds), leaves half-way,
+comes back and submits; a provider sees the red and amber flags; the link is then closed."""
 
 import re
 
@@ -27,7 +27,14 @@ def new_phone(browser):
     return context, page
 
 
-def test_intake_from_link_to_flags(live_server, browser, page, front_desk, provider):
+def fits_the_screen(phone) -> bool:
+    return phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_intake_from_link_to_flags(live_server, browser, page, front_desk, provider, settings):
+    settings.CLINIC_UNITS = "us"
+    settings.CLINIC_PHONE = "+1 617 555 0142"
+    settings.CLINIC_EMAIL = "hello@clinic.example"
     seed_questionnaire()
     off_machine = []
 
@@ -60,8 +67,16 @@ def test_intake_from_link_to_flags(live_server, browser, page, front_desk, provi
     expect(phone.get_by_role("heading", name="Hello Dana")).to_be_visible()
     phone.get_by_role("link", name="Start").click()
     expect(phone.get_by_text("Step 1 of 7")).to_be_visible()
-    phone.locator("#q-height").fill("165")
-    phone.locator("#q-weight").fill("68")
+    # Height in feet and inches, weight in pounds (a comma decimal is a decimal), side by
+    # side on a phone without scrolling sideways.
+    expect(phone.get_by_text("In feet and inches, for example 5 ft 5 in.")).to_be_visible()
+    phone.locator("#q-height").fill("5")  # labelled "Your height", the ft box
+    phone.get_by_label("Your height, inches").fill("5")
+    phone.locator("#q-weight").fill("150,5")
+    feet_box = phone.locator("#q-height").bounding_box()
+    inches_box = phone.locator("#q-height-in").bounding_box()
+    assert abs(feet_box["y"] - inches_box["y"]) < 2  # one row
+    assert fits_the_screen(phone)
     # Show-if without a reload: "no" reveals the weight history question.
     history = phone.get_by_label("How has your weight changed")
     expect(history).to_be_hidden()
@@ -123,8 +138,14 @@ def test_intake_from_link_to_flags(live_server, browser, page, front_desk, provi
 
     expect(phone.get_by_role("heading", name="Check your answers")).to_be_visible()
     expect(phone.get_by_text("Apixaban 5 mg twice a day")).to_be_visible()
+    expect(phone.get_by_text("5 ft 5 in", exact=True)).to_be_visible()
+    expect(phone.get_by_text("150.5 lb", exact=True)).to_be_visible()
+    assert fits_the_screen(phone)
     phone.get_by_role("button", name="Send my answers").click()
     expect(phone.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+    contact = phone.get_by_test_id("clinic-contact")
+    expect(contact).to_contain_text("+1 617 555 0142")
+    expect(contact).to_contain_text("hello@clinic.example")
 
     # The link is closed: it shows the thank-you page, not the form.
     phone.goto(link)

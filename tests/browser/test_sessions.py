@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import expect
 
+from clinic.formats.display import clock
 from tests.appointments.factories import (
     PatientFactory,
     accepted_plan,
@@ -42,11 +43,11 @@ def test_front_desk_books_a_course_moves_a_session_and_sees_it_on_the_calendar(
     expect(page.get_by_role("alert").first).to_contain_text("Booked 3 sessions for Dana Reyes")
     assert Appointment.objects.filter(plan_session__plan=plan, status="booked").count() == 3
 
-    # Move session 2 three days later.
+    # Move session 2 (agreed for a Wednesday) to the Monday after: session 3 is then too close.
     page.get_by_test_id("session-2").get_by_role("link", name="Move").click()
     second = Appointment.objects.get(plan_session__plan=plan, plan_session__number=2)
-    new_day = to_local(second.start).date() + datetime.timedelta(days=3)
-    page.get_by_label("Free slots from").fill(new_day.isoformat())
+    new_day = to_local(second.start).date() + datetime.timedelta(days=5)
+    page.get_by_label("Day", exact=True).fill(new_day.isoformat())
     page.get_by_role("button", name="Show").click()
     page.locator(".slot-option").nth(4).click()
     page.get_by_label("Reason").fill("Patient is travelling")
@@ -61,7 +62,7 @@ def test_front_desk_books_a_course_moves_a_session_and_sees_it_on_the_calendar(
     page.goto(f"{live_server.url}/sessions/calendar/?view=week&date={new_day.isoformat()}")
     event = page.get_by_test_id("cal-event").filter(has_text="Dana Reyes")
     expect(event).to_have_count(1)
-    expect(event).to_contain_text(moved_to.strftime("%H:%M"))
+    expect(event).to_contain_text(clock(moved_to))
 
 
 def test_provider_records_a_session_with_lot_measurement_and_photo(
@@ -82,22 +83,30 @@ def test_provider_records_a_session_with_lot_measurement_and_photo(
     buffer = io.BytesIO()
     Image.new("RGB", (300, 400), (210, 170, 150)).save(buffer, format="PNG")
     photo.write_bytes(buffer.getvalue())
+    not_a_photo = tmp_path / "scan.jpg"
+    not_a_photo.write_bytes(b"%PDF-1.4 not an image")
 
     login(page, live_server.url, provider)
     page.goto(f"{live_server.url}/sessions/{appointment.pk}/")
     page.get_by_role("link", name="Record session").click()
 
-    # A photo first (its own form), then the record.
-    page.get_by_label("Photo").set_input_files(str(photo))
-    page.get_by_role("button", name="Upload photo").click()
-    expect(page.locator(".messages")).to_contain_text("Photo added.")
-
+    # The record and its photo in one form: a bad photo is refused beside its field and
+    # nothing typed is lost; the right one is saved with the record.
     page.get_by_label("I asked the patient").check()
     area = page.get_by_test_id("area-upper_back")
     area.get_by_label("Vials").fill("2")
     area.get_by_label("Lot number(s)").fill("KYB-2291")
     area.get_by_label("Pinch (mm)").fill("31")
     page.get_by_label("Weight (kg)").fill("67.5")
+    page.get_by_label("Before photo").set_input_files(str(not_a_photo))
+    page.get_by_role("button", name="Save record").click()
+    expect(page.get_by_test_id("photos")).to_contain_text("not a photo we can read")
+    expect(area.get_by_label("Lot number(s)")).to_have_value("KYB-2291")
+    expect(area.get_by_label("Pinch (mm)")).to_have_value("31")
+    expect(page.get_by_label("Weight (kg)")).to_have_value("67.5")
+    expect(page.get_by_label("I asked the patient")).to_be_checked()
+
+    page.get_by_label("Before photo").set_input_files(str(photo))
     page.get_by_role("button", name="Save record").click()
     expect(page.locator(".messages")).to_contain_text("Session 1 recorded.")
     expect(page.get_by_test_id("appointment-status")).to_have_text("Done")

@@ -48,3 +48,37 @@ def test_other_roles_cannot_open_the_questionnaire_admin(client_for, provider, f
         response = client_for(user).get(url)
         assert response.status_code == 302
         assert "login" in response.url
+
+
+def test_a_drafts_section_cannot_be_moved_to_the_published_version(
+    client_for, clinic_admin, questionnaire
+):
+    client = client_for(clinic_admin)
+    changelist = reverse("admin:consultations_questionnaire_changelist")
+    client.post(changelist, {"action": "new_version", "_selected_action": [questionnaire.pk]})
+    draft = Questionnaire.objects.get(version=2)
+    section = draft.sections.get(title="Pregnancy")
+    change = reverse("admin:consultations_section_change", args=[section.pk])
+
+    page = client.get(change).content.decode()
+    # The dropdown offers drafts only.
+    assert f'<option value="{draft.pk}" selected>' in page
+    assert f'<option value="{questionnaire.pk}"' not in page
+
+    response = client.post(
+        change,
+        {
+            "questionnaire": questionnaire.pk,
+            "title": section.title,
+            "intro": section.intro,
+            "order": section.order,
+            "questions-TOTAL_FORMS": 0,
+            "questions-INITIAL_FORMS": 0,
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "Choose a draft: a published questionnaire is frozen" in errors["questionnaire"][0]
+    section.refresh_from_db()
+    assert section.questionnaire == draft
+    assert questionnaire.sections.filter(title="Pregnancy").count() == 1

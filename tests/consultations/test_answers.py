@@ -29,6 +29,12 @@ def test_the_keys_are_those_the_default_questionnaire_asks():
             {"height": "165", "weight": "68", "weight_stable": "yes", "goals": "Flat back"},
             {"height_cm": "165", "weight_kg": "68", "weight_stable": True, "goals": "Flat back"},
         ),
+        # Heights and weights typed in US units are stored to the hundredth of a cm or kg;
+        # the assessment records tenths.
+        (
+            {"height": "167.64", "weight": "68.04"},
+            {"height_cm": "167.6", "weight_kg": "68", "weight_stable": True},
+        ),
         ({"weight_stable": "no"}, {"weight_stable": False}),
         ({}, {"weight_stable": True}),  # not asked: the form's default
         ({"height": "", "goals": ""}, {"weight_stable": True}),  # blank stays blank

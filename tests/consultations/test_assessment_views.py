@@ -175,7 +175,7 @@ def test_assessment_page_query_budget(client_for, provider, django_assert_num_qu
         # 1 session, 2 user, 3-4 permissions, 5 patient, 6 assessment with provider and
         # created_by, 7 its areas, 8 their body areas, 9 condition changes, 10 the latest
         # intake response, 11 the plans made from it (the plans app's panel), 12 the user's
-        # groups.
+        # groups (the conditions' names come with the rows already loaded).
         with django_assert_num_queries(12):
             assert client.get(url).status_code == 200
 

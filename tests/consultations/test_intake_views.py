@@ -32,6 +32,7 @@ def test_start_page_greets_the_patient_and_links_to_step_one(client, intake):
     assert response["X-Robots-Tag"] == "noindex, nofollow"
 
 
+@pytest.mark.usefixtures("metric_clinic")
 def test_a_step_shows_its_questions(client, intake):
     page = client.get(url("step", intake.token, 1)).content.decode()
     assert "Step 1 of 7" in page
@@ -40,6 +41,7 @@ def test_a_step_shows_its_questions(client, intake):
     assert re.search(r'data-question="weight_history"[^>]*hidden', page, re.S)
 
 
+@pytest.mark.usefixtures("metric_clinic")
 def test_errors_appear_next_to_the_field_and_valid_answers_are_kept(client, intake):
     response = client.post(
         url("step", intake.token, 1), {"height": "165", "weight": "900", "action": "next"}
@@ -54,6 +56,7 @@ def test_errors_appear_next_to_the_field_and_valid_answers_are_kept(client, inta
     assert intake.draft == {"height": "165"}
 
 
+@pytest.mark.usefixtures("metric_clinic")
 def test_a_valid_step_saves_the_draft_and_moves_on(client, intake):
     response = client.post(
         url("step", intake.token, 1),
@@ -66,6 +69,7 @@ def test_a_valid_step_saves_the_draft_and_moves_on(client, intake):
     assert intake.status == IntakeStatus.IN_PROGRESS
 
 
+@pytest.mark.usefixtures("metric_clinic")
 def test_hidden_answers_are_dropped_on_the_server(client, intake):
     client.post(
         url("step", intake.token, 1),
@@ -89,6 +93,7 @@ def test_back_saves_without_requiring_answers(client, intake):
     assert response.url == url("step", intake.token, 1)
 
 
+@pytest.mark.usefixtures("metric_clinic")
 def test_coming_back_resumes_at_the_first_unfinished_step(client, questionnaire):
     intake = IntakeFactory(
         draft={k: SUBMITTED_ANSWERS[k] for k in ("height", "weight", "weight_stable", "pregnant")},
@@ -185,3 +190,117 @@ def test_patient_pages_have_no_links_to_staff_pages(client, questionnaire):
 
 def test_an_out_of_range_step_goes_back_to_the_start(client, intake):
     assert client.get(url("step", intake.token, 99)).url == url("start", intake.token)
+
+
+# --- Heights and weights in the clinic's units --------------------------------------------
+
+
+@pytest.mark.usefixtures("us_clinic")
+def test_a_us_clinic_asks_feet_and_inches_and_pounds_and_stores_cm_and_kg(client, intake):
+    page = client.get(url("step", intake.token, 1)).content.decode()
+    assert 'name="height"' in page and 'name="height-in"' in page and 'name="weight"' in page
+    assert ">ft<" in page and ">in<" in page and ">lb<" in page
+    assert "In feet and inches, for example 5 ft 5 in." in page
+    assert "centimetres" not in page and ">cm<" not in page and ">kg<" not in page
+
+    response = client.post(
+        url("step", intake.token, 1),
+        {"height": "5", "height-in": "6", "weight": "150,5", "weight_stable": "yes"},
+    )
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert intake.draft == {"height": "167.64", "weight": "68.27", "weight_stable": "yes"}
+    # Coming back to the step shows what the patient typed, in the same units.
+    again = client.get(url("step", intake.token, 1)).content.decode()
+    assert 'value="5"' in again and 'value="6"' in again and 'value="150.5"' in again
+
+
+@pytest.mark.usefixtures("us_clinic")
+def test_a_us_clinics_errors_speak_us_units_and_keep_what_was_typed(client, intake):
+    response = client.post(
+        url("step", intake.token, 1),
+        {"height": "5", "height-in": "14", "weight": "20", "weight_stable": "yes"},
+    )
+    page = response.content.decode()
+    assert "Enter the inches as a number from 0 to 11." in page
+    assert "Enter between 67 lb and 661 lb." in page
+    assert 'value="14"' in page and 'value="20"' in page
+
+
+@pytest.mark.usefixtures("us_clinic")
+def test_a_us_clinics_review_shows_feet_inches_and_pounds(client, questionnaire):
+    intake = IntakeFactory(
+        draft={**SUBMITTED_ANSWERS, "height": "167.64", "weight": "68.27"},
+        started_at=timezone.now(),
+    )
+    page = client.get(url("review", intake.token)).content.decode()
+    assert "5 ft 6 in" in page and "150.5 lb" in page
+    assert "167.64" not in page
+
+
+@pytest.mark.usefixtures("metric_clinic")
+def test_a_comma_decimal_is_read_as_a_decimal_not_thousands(client, intake):
+    response = client.post(
+        url("step", intake.token, 1),
+        {"height": "165,5", "weight": "68,5", "weight_stable": "yes"},
+    )
+    assert response.status_code == 302
+    intake.refresh_from_db()
+    assert (intake.draft["height"], intake.draft["weight"]) == ("165.5", "68.5")
+
+
+@pytest.mark.usefixtures("metric_clinic")
+def test_an_ambiguous_number_is_refused_with_a_clear_message(client, intake):
+    page = client.post(
+        url("step", intake.token, 1),
+        {"height": "165", "weight": "1,234,5", "weight_stable": "yes"},
+    ).content.decode()
+    assert "We could not read “1,234,5” as one number" in page
+
+
+# --- The clinic's phone and email where a patient needs them --------------------------------
+
+
+@pytest.fixture
+def clinic_details(settings):
+    settings.CLINIC_NAME = "Back Bay Body Clinic"
+    settings.CLINIC_PHONE = "+1 617 555 0142"
+    settings.CLINIC_EMAIL = "hello@backbay.example"
+
+
+@pytest.mark.usefixtures("clinic_details")
+def test_the_done_page_gives_the_clinics_phone_and_email(client, questionnaire):
+    intake = IntakeFactory(draft=SUBMITTED_ANSWERS, started_at=timezone.now())
+    client.post(url("review", intake.token))
+    page = client.get(url("done", intake.token)).content.decode()
+    assert "Thank you" in page
+    assert "+1 617 555 0142" in page and "hello@backbay.example" in page
+    assert "please call or email Back Bay Body Clinic" in page
+
+
+@pytest.mark.usefixtures("clinic_details")
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"revoked_at": timezone.now()},
+        {"expires_at": timezone.now() - datetime.timedelta(minutes=1)},
+    ],
+)
+def test_closed_and_unknown_links_give_the_clinics_phone_and_email(client, questionnaire, changes):
+    intake = IntakeFactory(**changes)
+    for target in (url("start", intake.token), url("start", "unknown-token")):
+        page = client.get(target).content.decode()
+        assert "+1 617 555 0142" in page and "hello@backbay.example" in page
+        assert "Please contact Back Bay Body Clinic and ask for a new link." in page
+
+
+def test_empty_contact_details_are_left_out(client, questionnaire, settings):
+    settings.CLINIC_PHONE = ""
+    settings.CLINIC_EMAIL = "hello@backbay.example"
+    page = client.get(url("start", "unknown-token")).content.decode()
+    assert "hello@backbay.example" in page
+    assert "Phone:" not in page
+    settings.CLINIC_EMAIL = ""
+    page = client.get(url("start", "unknown-token")).content.decode()
+    assert 'data-testid="clinic-contact"' not in page
+    assert "Please contact" in page

@@ -16,9 +16,15 @@ from consultations.questionnaire import (
     Rule,
     Severity,
     ShowIf,
+    Units,
     clean_answer,
     definition_errors,
+    display_answer,
+    input_boxes,
+    input_hint,
+    input_values,
     missing_required,
+    parse_number,
     prune,
     validate,
     visible_keys,
@@ -55,7 +61,7 @@ SURGERY_DATE = QuestionDef("surgery_date", "When?", T.DATE)
         (LONG, "line one\nline two", "line one\nline two"),
         (WEIGHT, "72", "72"),
         (WEIGHT, "72.50", "72.5"),
-        (WEIGHT, "1,00", "100"),
+        (WEIGHT, "68,5", "68.5"),  # a comma decimal, not 685
         (WEIGHT, "30", "30"),
         (WEIGHT, "300", "300"),
         (HEIGHT_MIN_ONLY, "9999", "9999"),
@@ -267,3 +273,165 @@ def test_multiple_choice_answers_are_a_subset_in_questionnaire_order(picked):
     if "meds" in result.answers:
         order = [c.value for c in MEDS.choices]
         assert result.answers["meds"] == [v for v in order if v in picked]
+
+
+# --- Numbers as people write them, and heights and weights in the clinic's units ---------
+
+AMBIGUOUS = "Use one decimal mark, for example 68.5 or 68,5."
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("68", Decimal("68")),
+        ("68.5", Decimal("68.5")),
+        ("68,5", Decimal("68.5")),  # a comma decimal, not 685
+        (" 68,5 ", Decimal("68.5")),
+        ("1,00", Decimal("1.00")),
+        (",5", Decimal("0.5")),
+        ("5,", Decimal("5")),
+        ("1,2345", Decimal("1.2345")),
+        ("1,234", Decimal("1234")),  # commas that group thousands
+        ("12,345,678", Decimal("12345678")),
+        ("1,234.5", Decimal("1234.5")),
+        ("-3", Decimal("-3")),
+        ("+3", Decimal("3")),
+    ],
+)
+def test_parse_number_reads_a_point_or_a_comma_as_the_decimal_mark(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("1,234,5", AMBIGUOUS),
+        ("1.234,5", AMBIGUOUS),
+        ("1,23.4", AMBIGUOUS),
+        ("1.2.3", AMBIGUOUS),
+        ("1,,2", AMBIGUOUS),
+        ("abc", "Enter a number, for example 72 or 72.5."),
+        ("1e5", "Enter a number, for example 72 or 72.5."),
+        ("1 234", "Enter a number, for example 72 or 72.5."),
+        (".", "Enter a number, for example 72 or 72.5."),
+        ("", "Enter a number, for example 72 or 72.5."),
+    ],
+)
+def test_parse_number_refuses_what_could_be_read_two_ways(text, message):
+    with pytest.raises(AnswerError) as refused:
+        parse_number(text)
+    assert message in str(refused.value)
+
+
+HEIGHT = QuestionDef(
+    "height", "Your height", T.NUMBER, unit="cm", min_value=Decimal(100), max_value=Decimal(230)
+)
+US = Units.US
+
+
+@pytest.mark.parametrize(
+    ("question", "raw", "stored"),
+    [
+        (HEIGHT, ["5", "6"], "167.64"),
+        (HEIGHT, ["5", "6.5"], "168.91"),
+        (HEIGHT, ["5", "6,5"], "168.91"),
+        (HEIGHT, ["5", ""], "152.4"),  # blank inches are 0
+        (HEIGHT, ["", "66"], "167.64"),  # all in inches
+        (HEIGHT, ["3", "4"], "101.6"),  # the lowest the message offers
+        (HEIGHT, ["7", "6"], "228.6"),  # the highest
+        (WEIGHT, "150", "68.04"),
+        (WEIGHT, "150,5", "68.27"),
+        (WEIGHT, "67", "30.39"),
+        (WEIGHT, "661", "299.82"),
+    ],
+)
+def test_us_units_are_stored_in_cm_and_kg(question, raw, stored):
+    assert clean_answer(question, raw, US) == stored
+
+
+@pytest.mark.parametrize(
+    ("question", "raw", "message"),
+    [
+        (HEIGHT, ["5", "12"], "Enter the inches as a number from 0 to 11."),
+        (HEIGHT, ["3", "3"], "Enter between 3 ft 4 in and 7 ft 6 in."),
+        (HEIGHT, ["7", "7"], "Enter between 3 ft 4 in and 7 ft 6 in."),
+        (HEIGHT, ["-5", "0"], "Enter a number of zero or more."),
+        (HEIGHT, ["five", "6"], "Enter a number, for example 72 or 72.5."),
+        (WEIGHT, "66", "Enter between 67 lb and 661 lb."),
+        (WEIGHT, "1,234,5", AMBIGUOUS),
+        (replace(WEIGHT, max_value=None), "10", "Enter at least 67 lb."),
+    ],
+)
+def test_us_units_refuse_with_a_message_in_us_units(question, raw, message):
+    with pytest.raises(AnswerError) as refused:
+        clean_answer(question, raw, US)
+    assert message in str(refused.value)
+
+
+@pytest.mark.parametrize(
+    ("question", "stored", "boxes", "shown", "for_staff"),
+    [
+        (HEIGHT, "167.64", ("5", "6"), "5 ft 6 in", "5 ft 6 in (167.6 cm)"),
+        (HEIGHT, "168.91", ("5", "6.5"), "5 ft 6.5 in", "5 ft 6.5 in (168.9 cm)"),
+        (HEIGHT, "182.88", ("6", "0"), "6 ft 0 in", "6 ft 0 in (182.9 cm)"),
+        (HEIGHT, "165", ("5", "5"), "5 ft 5 in", "5 ft 5 in (165 cm)"),  # typed in cm
+        (WEIGHT, "68.04", ("150",), "150 lb", "150 lb (68 kg)"),
+        (WEIGHT, "68.27", ("150.5",), "150.5 lb", "150.5 lb (68.3 kg)"),
+    ],
+)
+def test_a_stored_answer_reads_back_in_us_units(question, stored, boxes, shown, for_staff):
+    assert input_values(question, stored, US) == boxes
+    assert display_answer(question, stored, US) == shown
+    assert display_answer(question, stored, US, with_stored=True) == for_staff
+
+
+@given(
+    feet=st.integers(min_value=4, max_value=7),
+    tenths=st.integers(min_value=0, max_value=115),
+)
+def test_feet_and_inches_round_trip(feet, tenths):
+    inches = Decimal(tenths) / 10
+    if feet == 7 and inches > 6:
+        inches = Decimal(6)
+    stored = clean_answer(HEIGHT, [str(feet), str(inches)], US)
+    assert input_values(HEIGHT, stored, US) == (str(feet), format(inches.normalize(), "f"))
+
+
+@given(tenths=st.integers(min_value=670, max_value=6610))
+def test_pounds_round_trip(tenths):
+    pounds = Decimal(tenths) / 10
+    stored = clean_answer(WEIGHT, str(pounds), US)
+    assert input_values(WEIGHT, stored, US) == (format(pounds.normalize(), "f"),)
+
+
+def test_metric_clinics_ask_and_show_cm_and_kg():
+    metric = Units.METRIC
+    assert input_boxes(HEIGHT, metric) == input_boxes(HEIGHT, metric)[:1]
+    assert [b.unit for b in input_boxes(HEIGHT, metric)] == ["cm"]
+    assert clean_answer(HEIGHT, "165,5", metric) == "165.5"
+    assert display_answer(HEIGHT, "167.64", metric) == "167.6 cm"
+    assert display_answer(WEIGHT, "68", metric, with_stored=True) == "68 kg"
+    assert input_values(WEIGHT, "68", metric) == ("68",)
+
+
+def test_us_clinics_ask_feet_and_inches_and_pounds_with_their_own_hint():
+    helped = replace(HEIGHT, help_text="In centimetres, e.g. 165.")
+    assert [(b.name, b.unit) for b in input_boxes(helped, US)] == [
+        ("height", "ft"),
+        ("height-in", "in"),
+    ]
+    assert [(b.name, b.unit) for b in input_boxes(WEIGHT, US)] == [("weight", "lb")]
+    assert input_hint(helped, US) == "In feet and inches, for example 5 ft 5 in."
+    assert input_hint(helped, Units.METRIC) == "In centimetres, e.g. 165."
+    # Other numbers are asked as they are.
+    other = QuestionDef("age", "Age", T.NUMBER, unit="years")
+    assert [b.unit for b in input_boxes(other, US)] == ["years"]
+    assert clean_answer(other, "42", US) == "42"
+
+
+def test_validate_in_us_units_requires_both_boxes_blank_to_be_missing():
+    required = replace(HEIGHT, required=True)
+    assert validate([required], {"height": ["", ""]}, units=US).errors == {
+        "height": REQUIRED_MESSAGE
+    }
+    assert validate([required], {"height": ["5", "6"]}, units=US).answers == {"height": "167.64"}

@@ -236,3 +236,29 @@ def test_publish_refuses_a_broken_definition(questionnaire):
     with pytest.raises(ValidationError, match="show-if must refer to an earlier question"):
         services.questionnaire_publish(questionnaire=draft)
     assert not Questionnaire.objects.get(pk=draft.pk).is_published
+
+
+def test_the_link_email_comes_from_the_clinic_and_gives_its_phone_and_email(
+    questionnaire, settings
+):
+    settings.CLINIC_NAME = "Back Bay Body Clinic"
+    settings.CLINIC_PHONE = "+1 617 555 0142"
+    settings.CLINIC_EMAIL = "hello@backbay.example"
+    intake = IntakeFactory(patient__email="dana@example.com")
+    services.intake_link_email(intake=intake, url="https://clinic.test/intake/abc/")
+    (message,) = mail.outbox
+    assert message.from_email == "Back Bay Body Clinic <hello@backbay.example>"
+    assert "Phone: +1 617 555 0142" in message.body
+    assert "Email: hello@backbay.example" in message.body
+    assert "just reply to this email or call us" in message.body
+
+
+def test_without_a_clinic_address_the_link_email_uses_the_default_sender(questionnaire, settings):
+    settings.CLINIC_PHONE = "+1 617 555 0142"
+    settings.CLINIC_EMAIL = ""
+    settings.DEFAULT_FROM_EMAIL = "Contour <no-reply@clinic.test>"
+    services.intake_link_email(intake=IntakeFactory(), url="https://clinic.test/intake/abc/")
+    (message,) = mail.outbox
+    assert message.from_email == "Contour <no-reply@clinic.test>"
+    assert "Phone: +1 617 555 0142" in message.body
+    assert "Email:" not in message.body and "reply to this email" not in message.body

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 
 import pytest
 from django.core import mail
@@ -384,3 +385,65 @@ def test_patient_page_queries_do_not_grow_with_plans_and_sessions(
         assert page.count('data-testid="patient-progress"') == count
         assert page.count('class="progress-chart"') == count
         assert page.count('alt="After"') == count
+
+
+# --- What people read: names, never codes; heights and weights in the clinic's units -------
+
+RAW_CODES = ("pregnancy", "infection_at_site", "anticoagulants", "raynauds")
+NAMES = (
+    "Pregnant or breastfeeding",
+    "Infection or open wound at the treatment area",
+    "Takes an anticoagulant or antiplatelet medicine",
+)
+
+
+def visible_text(html: str) -> str:
+    """The page as a person reads it: no tags, attributes, scripts or styles."""
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"<[^>]*>", " ", html)
+
+
+def test_pages_show_condition_names_never_codes(client_for, provider):
+    assessment = assessment_for(provider)
+    response = submit_intake(assessment.patient, pregnant="yes", infection_at_site="yes")
+    patient = assessment.patient
+    client = client_for(provider)
+    pages = {
+        "patient": reverse("consultations:patient-detail", args=[patient.pk]),
+        "intake answers": reverse(
+            "consultations:intake-detail", args=[patient.pk, response.intake_id]
+        ),
+        "assessment": reverse("consultations:assessment-detail", args=[patient.pk, assessment.pk]),
+    }
+    for name, url in pages.items():
+        text = visible_text(client.get(url).content.decode())
+        for code in RAW_CODES:
+            assert code not in text, f"{code!r} shown on the {name} page"
+        for condition in NAMES:
+            assert condition in text, f"{condition!r} missing from the {name} page"
+
+
+def test_a_flag_stored_without_a_name_is_shown_in_words(client_for, provider, questionnaire):
+    patient = PatientFactory()
+    response = submit_intake(patient, infection_at_site="yes")
+    response.flags = [{**flag, "label": ""} for flag in response.flags]
+    response.save()
+    page = client_for(provider).get(reverse("consultations:patient-detail", args=[patient.pk]))
+    text = visible_text(page.content.decode())
+    assert "infection_at_site" not in text
+    assert "Infection at site" in text
+
+
+def test_the_intake_answers_page_shows_the_clinics_units_and_cm_and_kg(
+    client_for, provider, questionnaire, settings
+):
+    settings.CLINIC_UNITS = "us"
+    patient = PatientFactory()
+    response = submit_intake(patient, height="167.64", weight="68.04")
+    url = reverse("consultations:intake-detail", args=[patient.pk, response.intake_id])
+    text = visible_text(client_for(provider).get(url).content.decode())
+    assert "5 ft 6 in (167.6 cm)" in text
+    assert "150 lb (68 kg)" in text
+    settings.CLINIC_UNITS = "metric"
+    text = visible_text(client_for(provider).get(url).content.decode())
+    assert "167.6 cm" in text and "68 kg" in text and " lb" not in text

@@ -25,10 +25,12 @@ from treatments.engine.slots import (
     Room,
     SessionRequest,
     Slot,
+    first_slot_near,
     free_slots,
     interval_problem,
     propose_course,
     recheck_course,
+    session_bounds,
     session_window,
     slot_is_free,
 )
@@ -572,3 +574,128 @@ def test_recheck_moves_are_bookable_and_respect_the_interval(clinic, need, count
         assert_bookable(others, need, move.new)
         previous = final[move.number - 1].start.date()
         assert interval_problem(previous, move.new.start.date(), rules) == ""
+
+
+# --- Every free start of a day, agreed dates, bounds between booked sessions ----------------
+
+
+def test_a_day_open_until_18_lists_every_start_up_to_17_30():
+    late = hours(range(5), "09:00", "18:00")
+    clinic = Clinic(late, (Provider(1, "Ana", frozenset({INJ}), late),), (ROOM_A,))
+    slots = free_slots(clinic, need=INJ_NEED, duration_minutes=30, first_day=MONDAY)
+    starts = [s.start.time() for s in slots]
+    assert len(starts) == 35  # 09:00, 09:15 ... 17:30
+    assert (starts[0], starts[-1]) == (time(9), time(17, 30))
+
+
+TUESDAY_AFTER = MONDAY + timedelta(days=29)  # a Tuesday, 29 days after session 1
+
+
+def test_course_puts_each_session_on_its_agreed_date_not_the_earliest_allowed():
+    proposal = propose_course(
+        CLINIC,
+        need=INJ_NEED,
+        sessions=[SessionRequest(1, 30, MONDAY), SessionRequest(2, 30, TUESDAY_AFTER)],
+        rules=INJ_RULES,
+        start=MONDAY,
+    )
+    assert [s.slot.start for s in proposal.sessions] == [
+        at(MONDAY, "09:00"),
+        at(TUESDAY_AFTER, "09:00"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("closed", "busy_all_day", "expected"),
+    [
+        # Closed on the agreed Tuesday: Monday and Wednesday are as near; the earlier wins.
+        ({TUESDAY_AFTER}, False, TUESDAY_AFTER - timedelta(days=1)),
+        # Full on the agreed Tuesday (Ana and both rooms taken all day): the nearest free day.
+        (set(), True, TUESDAY_AFTER - timedelta(days=1)),
+        # Closed on Monday and Tuesday: Wednesday.
+        ({TUESDAY_AFTER, TUESDAY_AFTER - timedelta(days=1)}, False, TUESDAY_AFTER + timedelta(1)),
+    ],
+)
+def test_an_impossible_agreed_date_takes_the_nearest_free_day(closed, busy_all_day, expected):
+    clinic = Clinic(OPENING, (ANA,), (ROOM_A,), closed_dates=frozenset(closed))
+    if busy_all_day:
+        clinic = clinic.with_busy(
+            [Busy(PROVIDER, ANA.id, at(TUESDAY_AFTER, "00:00"), at(TUESDAY_AFTER, "23:59"))]
+        )
+    proposal = propose_course(
+        clinic,
+        need=INJ_NEED,
+        sessions=[SessionRequest(1, 30, MONDAY), SessionRequest(2, 30, TUESDAY_AFTER)],
+        rules=INJ_RULES,
+        start=MONDAY,
+    )
+    assert proposal.sessions[1].slot.start.date() == expected
+
+
+def test_an_agreed_date_inside_the_minimum_interval_moves_to_the_first_allowed_day():
+    # Session 1 could only go on Wednesday: session 2, agreed 28 days after Monday, goes
+    # 28 days after Wednesday.
+    clinic = Clinic(
+        OPENING, (ANA,), (ROOM_A,), closed_dates=frozenset({MONDAY, MONDAY + timedelta(1)})
+    )
+    proposal = propose_course(
+        clinic,
+        need=INJ_NEED,
+        sessions=[SessionRequest(1, 30, MONDAY), SessionRequest(2, 30, MONDAY + timedelta(28))],
+        rules=INJ_RULES,
+        start=MONDAY,
+    )
+    first, second = (s.slot.start.date() for s in proposal.sessions)
+    assert first == MONDAY + timedelta(days=2)
+    assert second == first + timedelta(days=INJ_RULES.min_interval_days)
+
+
+def test_an_agreed_date_later_than_the_usual_window_is_kept():
+    agreed = MONDAY + timedelta(days=INJ_RULES.max_gap_days + 7)
+    proposal = propose_course(
+        CLINIC,
+        need=INJ_NEED,
+        sessions=[SessionRequest(1, 30, MONDAY), SessionRequest(2, 30, agreed)],
+        rules=INJ_RULES,
+        start=MONDAY,
+    )
+    assert proposal.sessions[1].slot.start.date() == agreed
+
+
+@pytest.mark.parametrize(
+    ("previous", "following", "expected"),
+    [
+        (None, None, (None, None)),
+        (MONDAY, None, (MONDAY + timedelta(28), None)),
+        (None, MONDAY + timedelta(56), (None, MONDAY + timedelta(28))),
+        (MONDAY, MONDAY + timedelta(56), (MONDAY + timedelta(28), MONDAY + timedelta(28))),
+    ],
+)
+def test_session_bounds_keep_the_minimum_interval_from_both_neighbours(
+    previous, following, expected
+):
+    assert session_bounds(previous=previous, following=following, rules=INJ_RULES) == expected
+
+
+def test_first_slot_near_looks_both_ways_from_the_target():
+    clinic = Clinic(OPENING, (ANA,), (ROOM_A,), closed_dates=frozenset({MONDAY + timedelta(2)}))
+    near = first_slot_near(
+        clinic,
+        need=INJ_NEED,
+        duration_minutes=30,
+        target=MONDAY + timedelta(days=2),
+        earliest=MONDAY + timedelta(days=2),
+        latest=MONDAY + timedelta(days=9),
+    )
+    assert near.start == at(MONDAY + timedelta(days=3), "09:00")
+    assert (
+        first_slot_near(
+            clinic,
+            need=INJ_NEED,
+            duration_minutes=30,
+            target=MONDAY,
+            earliest=SUNDAY,
+            latest=SUNDAY,
+        )
+        is None
+    )

@@ -33,7 +33,8 @@ def history(provider):
         units={a["area"]: a["units"] for s in sessions for a in s.areas},
         extra_discount=None,
         extra_discount_reason="",
-        notes="",
+        internal_notes="",
+        patient_notes="",
     )
     services.plan_transition(
         plan=plan, to_status=PlanStatus.PRESENTED, by=provider, note="Adjusted her goals first"

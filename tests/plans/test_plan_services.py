@@ -95,7 +95,8 @@ def adjust_kwargs(plan, **changes):
         "units": units,
         "extra_discount": None,
         "extra_discount_reason": "",
-        "notes": "",
+        "internal_notes": "",
+        "patient_notes": "",
     }
     data.update(changes)
     return data
@@ -117,7 +118,8 @@ def test_adjust_moves_a_date_adds_a_discount_and_recomputes(assessment, provider
             dates=[dates[0], moved, *dates[2:]],
             extra_discount=Decimal("100.00"),
             extra_discount_reason="Loyal patient",
-            notes="Prefers mornings",
+            internal_notes="Prefers mornings",
+            patient_notes="",
         ),
     )
     plan.refresh_from_db()
@@ -126,7 +128,7 @@ def test_adjust_moves_a_date_adds_a_discount_and_recomputes(assessment, provider
     assert plan.extra_discount_reason == "Loyal patient"
     assert plan.total == total_before - Decimal("100.00")
     assert plan.deposit == (plan.total * Decimal("0.2")).quantize(Decimal("0.01"))
-    assert plan.notes == "Prefers mornings"
+    assert plan.internal_notes == "Prefers mornings"
     assert "Adjusted" in plan.status_changes.last().note
     assert plan.status_changes.last().kind == PlanChangeKind.ADJUSTED
 
@@ -210,7 +212,7 @@ def test_consent_stores_the_exact_text_and_accepts_the_plan(assessment, provider
     assert set(caught.value.message_dict) == {"full_name", "signature"}
     consent = services.consent_record(
         plan=plan,
-        full_name="Dana Reyes",
+        full_name=plan.patient.full_name,
         signature=SIGNATURE,
         consent_text_id=text.pk,
         ip_address="10.0.0.7",
@@ -257,3 +259,77 @@ def test_a_plan_split_across_visits_can_be_adjusted(provider):
         **adjust_kwargs(plan, extra_discount=Decimal("10"), extra_discount_reason="Goodwill"),
     )
     assert plan.extra_discount == Decimal("10.00")
+
+
+# --- Issue 15: who may sign, and who the history says signed ------------------------------
+
+
+def signed(plan, **kwargs):
+    text = services.consent_text_current(treatment=plan.treatment)
+    defaults = {"signature": SIGNATURE, "consent_text_id": text.pk, "ip_address": None}
+    return services.consent_record(plan=plan, **{**defaults, **kwargs})
+
+
+def test_a_name_that_is_not_the_patients_signs_nothing(assessment, provider):
+    plan = make_plan(assessment, provider)
+    present(plan, provider)
+    with pytest.raises(ValidationError) as caught:
+        signed(plan, full_name="Mickey Mouse", by=provider)
+    assert set(caught.value.message_dict) == {"full_name"}
+    assert "not the patient's name" in caught.value.message_dict["full_name"][0]
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PRESENTED and not plan.consents.exists()
+
+
+@pytest.mark.parametrize(
+    "typed", ["{first}  {last}", "{first_lower} {last_upper}", "  {first} {last} "]
+)
+def test_the_patients_name_matches_case_and_spacing_aside(assessment, provider, typed):
+    patient = assessment.patient
+    patient.first_name, patient.last_name = "Dana", "Reyes"
+    patient.save()
+    plan = make_plan(assessment, provider)
+    present(plan, provider)
+    name = typed.format(first="Dana", last="Reyes", first_lower="dana", last_upper="REYES")
+    consent = signed(plan, full_name=name, by=provider)
+    assert consent.signer_role == "patient"
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.ACCEPTED
+
+
+def test_accents_aside_too():
+    assert services.name_key("José  Núñez") == services.name_key("jose nunez")
+
+
+def test_a_guardian_signs_with_the_relationship_recorded(assessment, provider):
+    plan = make_plan(assessment, provider)
+    present(plan, provider)
+    with pytest.raises(ValidationError) as caught:
+        signed(plan, full_name="Maria Someone", signer_role="guardian", by=provider)
+    assert set(caught.value.message_dict) == {"guardian_relationship"}
+    consent = signed(
+        plan,
+        full_name="Maria Someone",
+        signer_role="guardian",
+        guardian_relationship="mother",
+        by=provider,
+    )
+    assert (consent.full_name, consent.signer_role, consent.guardian_relationship) == (
+        "Maria Someone",
+        "guardian",
+        "mother",
+    )
+    change = plan.status_changes.get(to_status=PlanStatus.ACCEPTED)
+    assert change.by == provider  # the witness on the tablet
+    assert change.by_name == "Maria Someone (guardian: mother, on the clinic's tablet)"
+
+
+def test_a_link_signature_names_the_patient_not_the_sender(assessment, provider):
+    plan = make_plan(assessment, provider)
+    present(plan, provider)
+    link = services.consent_link_create(plan=plan, by=provider)
+    signed(plan, full_name=plan.patient.full_name, channel="link", link=link)
+    change = plan.status_changes.get(to_status=PlanStatus.ACCEPTED)
+    assert change.by is None
+    assert change.actor == f"{plan.patient.full_name} (patient, through the link)"
+    assert provider.get_full_name() not in change.actor

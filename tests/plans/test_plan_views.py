@@ -107,7 +107,8 @@ def adjust_data(plan, **changes):
         "start_date": plan.start_date.isoformat(),
         "extra_discount": "",
         "extra_discount_reason": "",
-        "notes": "",
+        "internal_notes": "",
+        "patient_notes": "",
     }
     for s in plan.sessions.all():
         data[f"date_{s.number}"] = s.planned_date.isoformat()
@@ -161,7 +162,7 @@ def test_present_then_consent_accepts(client_for, provider, plan):
         url("plan-consent", plan),
         {
             "consent_text_id": text.pk,
-            "full_name": "Dana Reyes",
+            "full_name": plan.patient.full_name,
             "signature": SIGNATURE,
             "agree": "on",
         },
@@ -176,6 +177,8 @@ def test_present_then_consent_accepts(client_for, provider, plan):
         1,
         provider,
     )
+    # The tablet goes back to staff with their password (the hand-back screen), then the page.
+    client.post(url("plan-consent-done", plan), {"password": "pw"})
     detail = client.get(url("plan-detail", plan)).content.decode()
     assert "Ready to book" in detail and "Signed by" in detail
 
@@ -274,7 +277,7 @@ def test_signing_through_a_link(client_for, provider, plan, client):
         public,
         {
             "consent_text_id": text.pk,
-            "full_name": "Dana Reyes",
+            "full_name": plan.patient.full_name,
             "signature": SIGNATURE,
             "agree": "on",
         },
@@ -316,7 +319,7 @@ def test_a_pregnancy_reported_after_presenting_blocks_signing(client_for, provid
         url("plan-consent", plan),
         {
             "consent_text_id": text.pk,
-            "full_name": "Dana Reyes",
+            "full_name": plan.patient.full_name,
             "signature": SIGNATURE,
             "agree": "on",
         },
@@ -397,3 +400,192 @@ def test_the_tablet_page_of_a_plan_not_presented_has_nothing_to_sign(client_for,
     services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
     page = client_for(provider).get(url("plan-consent", plan)).content.decode()
     assert 'data-testid="consent-form"' in page
+
+
+# --- Issue 15: day-one defects ------------------------------------------------------------
+
+
+def presented(plan, provider):
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+    return ConsentText.objects.get(treatment=plan.treatment)
+
+
+def sign_data(text, name, **more):
+    return {
+        "consent_text_id": text.pk,
+        "full_name": name,
+        "signature": SIGNATURE,
+        "agree": "on",
+        **more,
+    }
+
+
+def test_the_tablet_refuses_a_name_that_is_not_the_patients(client_for, provider, plan):
+    text = presented(plan, provider)
+    page = client_for(provider).post(url("plan-consent", plan), sign_data(text, "Mickey Mouse"))
+    html = page.content.decode()
+    assert page.status_code == 200
+    error = html.split('data-testid="full-name-error"', 1)[1][:400]
+    assert "not the patient&#x27;s name" in error
+    plan.refresh_from_db()
+    assert plan.status == PlanStatus.PRESENTED and not plan.consents.exists()
+
+
+def test_the_link_refuses_a_name_that_is_not_the_patients(client, provider, plan):
+    text = presented(plan, provider)
+    link = services.consent_link_create(plan=plan, by=provider)
+    public = reverse("plans:consent-link", args=[link.token])
+    page = client.post(public, sign_data(text, "Mickey Mouse"))
+    assert 'data-testid="full-name-error"' in page.content.decode()
+    assert not plan.consents.exists()
+    done = client.post(
+        public, sign_data(text, "Ana Guardian", for_patient="on", guardian_relationship="aunt")
+    )
+    assert "Thank you" in done.content.decode()
+    consent = plan.consents.get()
+    assert (consent.signer_role, consent.guardian_relationship) == ("guardian", "aunt")
+
+
+def test_after_signing_the_tablet_asks_for_staff_to_take_it_back(client_for, provider, plan):
+    text = presented(plan, provider)
+    client = client_for(provider)
+    signed = client.post(url("plan-consent", plan), sign_data(text, plan.patient.full_name))
+    assert signed["Location"] == url("plan-consent-done", plan)
+    page = client.get(url("plan-consent-done", plan))
+    html = page.content.decode()
+    assert "please hand the tablet back" in html.lower()
+    assert f"Thank you, {plan.patient.first_name}" in html
+    assert plan.patient.last_name not in html  # no patient data beyond the first name
+    assert 'data-testid="nav-links"' not in html  # no staff navigation
+    assert reverse("consultations:patient-list") not in html
+    assert page["Cache-Control"] == "no-store"
+    wrong = client.post(url("plan-consent-done", plan), {"password": "not-it"})
+    assert wrong.status_code == 200
+    assert "not the password" in wrong.content.decode()
+    assert 'data-testid="hand-back"' in wrong.content.decode()
+    right = client.post(url("plan-consent-done", plan), {"password": "pw"})
+    assert right["Location"] == url("plan-detail", plan)
+
+
+def test_until_a_staff_password_every_page_leads_back_to_the_hand_back_screen(
+    client_for, provider, plan
+):
+    text = presented(plan, provider)
+    client = client_for(provider)
+    client.post(url("plan-consent", plan), sign_data(text, plan.patient.full_name))
+    done = url("plan-consent-done", plan)
+    # The back button, the staff navigation or a typed URL: all lead to the screen.
+    for page in (url("plan-detail", plan), reverse("consultations:patient-list"), "/"):
+        assert client.get(page)["Location"] == done
+    assert client.post(done, {"password": "not-it"}).status_code == 200
+    assert client.get(reverse("consultations:patient-list"))["Location"] == done
+    client.post(done, {"password": "pw"})
+    assert client.get(reverse("consultations:patient-list")).status_code == 200
+
+
+def test_the_hand_back_screen_is_for_staff_who_record_consents(client_for, front_desk, plan):
+    assert client_for(front_desk).get(url("plan-consent-done", plan)).status_code == 403
+
+
+def test_a_link_signature_is_the_patients_in_the_history(client, client_for, provider, plan):
+    text = presented(plan, provider)
+    link = services.consent_link_create(plan=plan, by=provider)
+    client.post(
+        reverse("plans:consent-link", args=[link.token]),
+        sign_data(text, plan.patient.full_name),
+    )
+    detail = client_for(provider).get(url("plan-detail", plan)).content.decode()
+    history = detail.split('data-testid="status-history"', 1)[1]
+    accepted = history.split("Accepted", 1)[1].split("</li>", 1)[0]
+    assert f"{plan.patient.full_name} (patient, through the link)" in accepted
+    assert provider.get_full_name() not in accepted
+
+
+@pytest.fixture
+def noted(plan, provider, client_for):
+    """A draft with a clinical note and a note for the patient, then presented."""
+    client_for(provider).post(
+        url("plan-adjust", plan),
+        adjust_data(
+            plan,
+            internal_notes="Patient on apixaban, check with cardiologist",
+            patient_notes="Bring a sports bra to each session",
+        ),
+    )
+    plan.refresh_from_db()
+    assert plan.warnings  # the injection off the chin is off-label, and more
+    return plan
+
+
+def pdf_text(response):
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    return " ".join(text.split())
+
+
+def test_internal_notes_are_never_printed(client_for, provider, noted):
+    client = client_for(provider)
+    detail = client.get(url("plan-detail", noted)).content.decode()
+    assert "Bring a sports bra" in detail and "apixaban" in detail  # in the adjust form
+    for page in (client.get(url("plan-quote", noted)).content.decode(),):
+        assert "Bring a sports bra" in page
+        assert "apixaban" not in page
+    text = pdf_text(client.get(url("plan-quote-pdf", noted)))
+    assert "Bring a sports bra" in text and "apixaban" not in text
+
+
+def test_the_front_desk_sees_no_warnings_nor_internal_notes(
+    client_for, provider, front_desk, noted
+):
+    services.plan_transition(plan=noted, to_status=PlanStatus.PRESENTED, by=provider)
+    staff = client_for(provider).get(url("plan-detail", noted)).content.decode()
+    assert 'data-testid="plan-warnings"' in staff and "apixaban" in staff
+    desk = client_for(front_desk)
+    page = desk.get(url("plan-detail", noted)).content.decode()
+    assert 'data-testid="plan-warnings"' not in page
+    assert "apixaban" not in page
+    assert "Bring a sports bra" in page
+    quote = desk.get(url("plan-quote", noted)).content.decode()
+    pdf = pdf_text(desk.get(url("plan-quote-pdf", noted)))
+    for warning in noted.warnings:
+        assert warning not in page and warning not in quote
+        assert warning[:40] not in pdf
+    assert "apixaban" not in quote and "apixaban" not in pdf
+
+
+def test_no_engine_version_nor_condition_codes_for_people(client_for, provider, noted):
+    client = client_for(provider)
+    pages = [
+        client.get(url("plan-detail", noted)).content.decode(),
+        client.get(url("plan-quote", noted)).content.decode(),
+    ]
+    pages.append(pdf_text(client.get(url("plan-quote-pdf", noted))))
+    codes = noted.option["patient"]["conditions"]
+    assert codes  # the intake's Raynaud's and anticoagulant
+    for page in pages:
+        assert "engine" not in page.lower()
+        for code in codes:
+            assert code not in page
+
+
+@pytest.mark.parametrize(("country", "size"), [("US", (612, 792)), ("DE", (595, 842))])
+def test_the_pdf_is_on_the_countrys_paper(client_for, provider, plan, settings, country, size):
+    settings.CLINIC_COUNTRY = country
+    response = client_for(provider).get(url("plan-quote-pdf", plan))
+    box = PdfReader(io.BytesIO(response.content)).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == size
+
+
+def test_patients_see_the_clinics_phone_and_email(client, client_for, provider, plan, settings):
+    settings.CLINIC_PHONE, settings.CLINIC_EMAIL = "(555) 010-2000", ""
+    text = presented(plan, provider)
+    link = services.consent_link_create(plan=plan, by=provider)
+    public = reverse("plans:consent-link", args=[link.token])
+    assert "(555) 010-2000" in client.get(public).content.decode()
+    assert "mailto:" not in client.get(public).content.decode()  # an empty email is left out
+    settings.CLINIC_EMAIL = "hello@clinic.example"
+    done = client.post(public, sign_data(text, plan.patient.full_name)).content.decode()
+    assert "(555) 010-2000" in done and "hello@clinic.example" in done
+    assert "hello@clinic.example" in client.get(public).content.decode()  # used link page
+    staff = client_for(provider)
+    hand_back = staff.get(url("plan-consent-done", plan)).content.decode()
+    assert "(555) 010-2000" in hand_back

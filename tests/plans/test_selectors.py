@@ -33,7 +33,8 @@ def adjust(plan, by):
         units={a["area"]: a["units"] for s in sessions for a in s.areas},
         extra_discount=None,
         extra_discount_reason="",
-        notes="Prefers mornings",
+        internal_notes="Prefers mornings",
+        patient_notes="",
     )
 
 
@@ -110,3 +111,26 @@ def test_why_a_signing_link_is_closed(plan, provider):
     assert selectors.consent_link_closed_reason(link=link, now=now) == "closed"
     link.used_at = now
     assert selectors.consent_link_closed_reason(link=link, now=now) == "used"
+
+
+def test_the_timeline_names_who_signed_through_a_link(plan, provider):
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+    link = services.consent_link_create(plan=plan, by=provider)
+    text = services.consent_text_current(treatment=plan.treatment)
+    services.consent_record(
+        plan=plan,
+        full_name=plan.patient.full_name,
+        signature="data:image/png;base64," + "A" * 400,
+        consent_text_id=text.pk,
+        ip_address=None,
+        channel="link",
+        link=link,
+    )
+    events = list(selectors.plan_timeline_events(plan.patient, []))
+    accepted = next(e for e in events if e.title.endswith("accepted"))
+    assert accepted.by == f"{plan.patient.full_name} (patient, through the link)"
+
+
+def test_only_clinical_roles_see_warnings_and_internal_notes(plan, provider, front_desk):
+    assert selectors.plan_page(plan=plan, user=provider).clinical
+    assert not selectors.plan_page(plan=plan, user=front_desk).clinical

@@ -155,6 +155,7 @@ class Column:
 class HourRow:
     label: str  # "09:00"
     top: float
+    at: time | None = None  # the hour itself, for the page to write in the clinic's clock format
 
 
 @dataclass(frozen=True)
@@ -267,6 +268,9 @@ def layout(
             )
             for spec in columns
         ),
-        hours=tuple(HourRow(f"{m // 60:02d}:00", (m - axis.start) * PX_PER_MINUTE) for m in axis),
+        hours=tuple(
+            HourRow(f"{m // 60:02d}:00", (m - axis.start) * PX_PER_MINUTE, time(m // 60 % 24))
+            for m in axis
+        ),
         height=total * PX_PER_MINUTE,
     )

@@ -11,10 +11,13 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
 
+from clinic.formats.display import clock
 from treatments.appointments.models import Appointment, AppointmentStatus, ProgressPhoto
 from treatments.appointments.services import (
     AreaRecord,
     CourseChoices,
+    NewPhoto,
+    clean_photo,
     photo_max_bytes,
     slot_from_token,
     slot_token,
@@ -24,9 +27,13 @@ from treatments.engine import slots as scheduling
 from treatments.plans.models import PlanSession
 
 
-def slot_label(slot: scheduling.Slot, names: dict[tuple[str, int], str]) -> str:
+def slot_label(
+    slot: scheduling.Slot, names: dict[tuple[str, int], str], *, with_day: bool = True
+) -> str:
+    """ "Mon Jan 7, 9 a.m. to 9:30 a.m. · Priya · Room 1" (times in the clinic's format)."""
+    times = f"{clock(slot.start)}\N{EN DASH}{clock(slot.end)}"
     parts = [
-        f"{slot.start:%a %b} {slot.start.day}, {slot.start:%H:%M}-{slot.end:%H:%M}",
+        f"{slot.start:%a %b} {slot.start.day}, {times}" if with_day else times,
         names.get(("provider", slot.provider_id), ""),
     ]
     if slot.room_id:
@@ -47,8 +54,16 @@ class SlotField(forms.ChoiceField):
         return True
 
 
-def slot_choices(slots, names) -> list[tuple[str, str]]:
-    return [(slot_token(s), slot_label(s, names)) for s in slots]
+def slot_choices(slots, names, *, with_day: bool = True) -> list[tuple[str, str]]:
+    return [(slot_token(s), slot_label(s, names, with_day=with_day)) for s in slots]
+
+
+# A day's slots in parts a tablet user can scan: (label, first hour of the part).
+PARTS_OF_DAY = (("Morning", 0), ("Afternoon", 12), ("Evening", 17))
+
+
+def part_of_day(hour: int) -> str:
+    return [label for label, first in PARTS_OF_DAY if hour >= first][-1]
 
 
 class ReasonForm(forms.Form):
@@ -65,18 +80,26 @@ class ReasonForm(forms.Form):
 
 
 class RescheduleForm(ReasonForm):
+    """One day's free slots (the page's day picker chooses the day) and the reason."""
+
     slot = SlotField(label="New time", widget=forms.RadioSelect)
 
     def __init__(self, *args, slots=(), names=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slot_choices(slots, names or {})
+        self._starts = [s.start for s in slots]
+        # One day's slots (the picker's) say only their times; a conflict's next free slots
+        # may fall on several days.
+        self._one_day = len({s.date() for s in self._starts}) <= 1
+        self.fields["slot"].choices = slot_choices(slots, names or {}, with_day=not self._one_day)
         self.order_fields(["slot", "reason"])
 
     def slot_groups(self) -> list[tuple[str, list]]:
-        """The slot radios grouped by day ("Tue Nov 24"), for a calmer list."""
+        """The slot radios grouped into morning, afternoon and evening, for a calmer list."""
         groups: dict[str, list] = {}
-        for radio in self["slot"]:
-            groups.setdefault(str(radio.choice_label).split(",")[0], []).append(radio)
+        for start, radio in zip(self._starts, self["slot"], strict=True):
+            part = part_of_day(start.hour)
+            label = part if self._one_day else f"{start:%a %b} {start.day} · {part.lower()}"
+            groups.setdefault(label, []).append(radio)
         return list(groups.items())
 
 
@@ -109,11 +132,16 @@ class ProposalRow:
     proposed: scheduling.ProposedSession | None
     field: forms.BoundField | None  # the slot select, for a session to book
     booked: Appointment | None  # its appointment, for a session booked already
+    day: forms.BoundField | None = None  # the day whose slots the select offers
+    problem: str = ""  # why that day offers nothing
 
 
 class CourseBookingForm(forms.Form):
-    """The course proposal: a select per unbooked session offering its free slots, the
-    proposed one first and selected."""
+    """The course proposal: per unbooked session a day (the agreed one, or the nearest free
+    day) and a select with every free slot of that day, the proposed one first and selected.
+    Another day shows that day's slots (`show`); `book` books the selected slots."""
+
+    SHOW, BOOK = "show", "book"
 
     def __init__(self, *args, choices: CourseChoices, names: dict, **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,10 +155,39 @@ class CourseBookingForm(forms.Form):
             name = f"slot_{number}"
             options = slot_choices(choice.options, names)
             self.fields[name] = SlotField(label=f"Session {number}", choices=options)
-            if choice.proposed and choice.proposed.slot:
+            if options:
                 self.fields[name].initial = options[0][0]
+            self.fields[f"day_{number}"] = forms.DateField(
+                label=f"Day of session {number}",
+                required=False,
+                initial=choice.day,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
             self._numbers[name] = number
-            self.rows.append(ProposalRow(choice.session, choice.proposed, self[name], None))
+            self.rows.append(
+                ProposalRow(
+                    choice.session,
+                    choice.proposed,
+                    self[name],
+                    None,
+                    self[f"day_{number}"],
+                    choice.problem,
+                )
+            )
+
+    @staticmethod
+    def days_asked(data) -> dict[int, date]:
+        """Session number -> the day asked for in `data` (day_2=2030-01-07); bad ones are
+        left out, so the proposal's day shows instead."""
+        days = {}
+        for key, value in data.items():
+            number = key.removeprefix("day_")
+            if key.startswith("day_") and number.isdigit():
+                try:
+                    days[int(number)] = date.fromisoformat(value)
+                except ValueError:
+                    continue
+        return days
 
     def slots(self) -> dict[int, scheduling.Slot]:
         """Session number -> the slot chosen for it."""
@@ -191,10 +248,21 @@ class SessionRecordForm(forms.Form):
         areas: list[dict],
         area_names: dict[str, str],
         body_areas: dict[str, BodyArea] | None = None,
+        photos: bool = False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.body_areas = body_areas or {}
+        self.photo_fields = PHOTO_FIELDS if photos else ()
+        for name in self.photo_fields:
+            self.fields[name] = _photo_field(PHOTO_LABELS[name])
+        if photos:
+            self.fields["photo_area"] = forms.ChoiceField(
+                label="Photos show",
+                required=False,
+                choices=[("", "The treated area")]
+                + [(code, area.name) for code, area in self.body_areas.items()],
+            )
         self.area_rows = []
         for item in areas:
             code = item["area"]
@@ -210,10 +278,16 @@ class SessionRecordForm(forms.Form):
 
     @classmethod
     def for_appointment(
-        cls, data, *, appointment: Appointment, body_areas: dict[str, BodyArea]
+        cls,
+        data,
+        files=None,
+        *,
+        appointment: Appointment,
+        body_areas: dict[str, BodyArea],
+        photos: bool = False,
     ) -> SessionRecordForm:
         """The record form for an appointment, filled with what was recorded so far (a booked
-        session is about to be done)."""
+        session is about to be done); with before/after photo fields when `photos`."""
         initial = {
             "status": appointment.status
             if appointment.status != AppointmentStatus.BOOKED
@@ -225,11 +299,39 @@ class SessionRecordForm(forms.Form):
                 initial[f"{row.area.code}__{name}"] = getattr(row, name)
         return cls(
             data,
+            files,
             initial=initial,
             areas=list(appointment.plan_session.areas or []),
             area_names={code: area.name for code, area in body_areas.items()},
             body_areas=body_areas,
+            photos=photos,
         )
+
+    def _clean_photo(self, name: str):
+        """Decode the photo now, so a bad one is refused beside its field together with any
+        other mistake in the record."""
+        upload = self.cleaned_data.get(name)
+        return clean_photo(upload) if upload else None
+
+    def clean_before_photo(self):
+        return self._clean_photo("before_photo")
+
+    def clean_after_photo(self):
+        return self._clean_photo("after_photo")
+
+    def photos_chosen(self) -> bool:
+        """Whether a photo was sent (a page shown again cannot keep a chosen file)."""
+        return any(self.files.get(self.add_prefix(name)) for name in self.photo_fields)
+
+    def new_photos(self) -> list[NewPhoto]:
+        area = self.body_areas.get(self.cleaned_data.get("photo_area") or "")
+        if area is None and len(self.body_areas) == 1:
+            area = next(iter(self.body_areas.values()))
+        return [
+            NewPhoto(PHOTO_KINDS[name], self.cleaned_data[name], area)
+            for name in self.photo_fields
+            if self.cleaned_data.get(name) is not None
+        ]
 
     def clean(self):
         data = super().clean()
@@ -268,6 +370,7 @@ class SessionRecordForm(forms.Form):
             "status": data["status"],
             **{name: data[name] for name in RECORD_FIELDS},
             "areas": areas,
+            "photos": self.new_photos(),
         }
 
     def add_service_error(self, exc: ValidationError) -> None:
@@ -316,27 +419,31 @@ def _area_field(name: str, item: dict) -> forms.Field:
     )
 
 
-class PhotoForm(forms.Form):
-    image = forms.FileField(
-        label="Photo",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}
-        ),
+PHOTO_FIELDS = ("before_photo", "after_photo")
+PHOTO_LABELS = {"before_photo": "Before photo", "after_photo": "After photo"}
+PHOTO_KINDS = {"before_photo": ProgressPhoto.BEFORE, "after_photo": ProgressPhoto.AFTER}
+
+
+class PhotoInput(forms.FileInput):
+    """A phone's camera or its gallery; JPEG, PNG or WebP."""
+
+    def __init__(self):
+        super().__init__(attrs={"accept": "image/jpeg,image/png,image/webp"})
+
+
+def _photo_field(label: str) -> forms.FileField:
+    return forms.FileField(
+        label=label,
+        required=False,
+        widget=PhotoInput(),
+        validators=[_photo_size],
+        help_text=f"JPEG, PNG or WebP, up to {photo_max_bytes() // 1_048_576} MB.",
     )
-    kind = forms.ChoiceField(choices=ProgressPhoto.KINDS, initial=ProgressPhoto.BEFORE)
-    area = forms.ModelChoiceField(queryset=BodyArea.objects.none(), required=False)
 
-    def __init__(self, *args, areas=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas if areas is not None else BodyArea.objects.all()
-        self.helper = FormHelper()
-        self.helper.form_tag = False
 
-    def clean_image(self):
-        image = self.cleaned_data["image"]
-        if image.size > photo_max_bytes():
-            raise ValidationError(
-                f"The photo is {image.size / 1_048_576:.1f} MB; the limit is "
-                f"{photo_max_bytes() / 1_048_576:.0f} MB."
-            )
-        return image
+def _photo_size(image) -> None:
+    if image.size > photo_max_bytes():
+        raise ValidationError(
+            f"The photo is {image.size / 1_048_576:.1f} MB; the limit is "
+            f"{photo_max_bytes() / 1_048_576:.0f} MB."
+        )

@@ -16,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.formats.display import clock, moment
 from treatments.catalog.models import WEEKDAYS
 
 __all__ = [
@@ -48,7 +49,7 @@ class HoursBase(models.Model):
         ordering = ["weekday", "starts"]
 
     def __str__(self) -> str:
-        return f"{self.get_weekday_display()} {self.starts:%H:%M}-{self.ends:%H:%M}"
+        return f"{self.get_weekday_display()} {clock(self.starts)}-{clock(self.ends)}"
 
 
 class OpeningHours(HoursBase):
@@ -235,7 +236,7 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"Session {self.plan_session.number} · {self.start:%Y-%m-%d %H:%M}"
+        return f"Session {self.plan_session.number} · {moment(self.start)}"
 
     @property
     def is_active(self) -> bool:
@@ -262,7 +263,7 @@ class AppointmentEvent(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_kind_display()} {moment(self.at)}"
 
 
 class TreatedArea(models.Model):

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from clinic.formats.display import clock
 from consultations.selectors import VIEW_SCREENING, intake_latest_submitted
 from treatments.appointments import calendar_grid as grid
 from treatments.appointments.models import (
@@ -30,7 +31,8 @@ from treatments.appointments.models import (
     Room,
     TreatedArea,
 )
-from treatments.catalog.models import BodyArea, CatalogSettings, ClinicClosure, Treatment
+from treatments.catalog.models import BodyArea, Treatment
+from treatments.catalog.selectors import closures_snapshot
 from treatments.engine import slots as scheduling
 from treatments.plans.lifecycle import BOOKABLE_STATUSES
 from treatments.plans.models import Plan, PlanConsent, PlanSession
@@ -39,6 +41,7 @@ BOOK = "appointments.book_appointment"
 RECORD = "appointments.record_session"
 VIEW = "appointments.view_appointment"
 VIEW_PHOTOS = "appointments.view_progressphoto"
+ADD_PHOTOS = "appointments.add_progressphoto"
 
 
 # --- Time ------------------------------------------------------------------------------------
@@ -87,13 +90,11 @@ def clinic_snapshot(
     """Opening hours, closures, active providers/rooms/devices and every active appointment
     between the two days (inclusive), except the appointments in `exclude` (being moved).
     Seven queries, however many appointments."""
-    closed_weekdays = set(CatalogSettings.current().weekdays_closed())
-    opening = _hours(OpeningHours.objects.exclude(weekday__in=closed_weekdays))
-    closed = frozenset(
-        ClinicClosure.objects.filter(date__range=(first_day, last_day)).values_list(
-            "date", flat=True
-        )
-    )
+    # The catalog's closures (closed weekdays, public holidays and other closed dates) are
+    # the ones the plan engine uses too: booking never offers a day the plan could not use.
+    closures = closures_snapshot(since=first_day)
+    opening = _hours(OpeningHours.objects.exclude(weekday__in=closures.weekdays))
+    closed = frozenset(d for d in closures.dates if d <= last_day)
     profiles = ProviderProfile.objects.filter(active=True, user__is_active=True).prefetch_related(
         Prefetch("treatments", queryset=Treatment.objects.only("id", "code")), "hours"
     )
@@ -467,7 +468,7 @@ def session_timeline_events(patient, intakes) -> list:
         .order_by("start")
     ):
         what = f"{a.plan_session.plan.treatment.name}, session {a.plan_session.number}"
-        when = f"{timezone.localtime(a.start):%a %b %d, %H:%M}"
+        when = f"{timezone.localtime(a.start):%a %b %d}, {clock(a.start)}"
         events.append(
             TimelineEvent(
                 a.booked_at,

@@ -10,7 +10,7 @@ the front desk a clear reason and is the only guard on SQLite (whose writes are 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
 from io import BytesIO
@@ -23,6 +23,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
+from clinic.formats.display import clock
+from consultations.selectors import clinic_contact
 from treatments.appointments.models import (
     HOLDS_SESSION,
     Appointment,
@@ -199,8 +201,9 @@ def next_free_slots(
 
 
 def course_proposal(*, plan: Plan, now: datetime) -> scheduling.CourseProposal:
-    """A slot for every session of the plan that has no active appointment, from the later of
-    the plan's start date and now; a session with an appointment keeps it (and anchors the
+    """A slot for every session of the plan that has no active appointment, on the date the
+    signed plan agreed for it (or the nearest free day the rules allow), never before the
+    plan's start date or now; a session with an appointment keeps it (and anchors the
     interval of its neighbours)."""
     rows = list(plan.sessions.order_by("number"))
     booked = {
@@ -210,9 +213,10 @@ def course_proposal(*, plan: Plan, now: datetime) -> scheduling.CourseProposal:
     local_now = to_local(now)
     start = max(plan.start_date, local_now.date())
     rules = rules_for(plan.treatment)
-    horizon = start + timedelta(
-        days=scheduling.FIRST_SESSION_SEARCH_DAYS + rules.max_gap_days * max(len(rows), 1)
-    )
+    horizon = max(
+        [start + timedelta(days=scheduling.FIRST_SESSION_SEARCH_DAYS)]
+        + [s.planned_date for s in rows if s.planned_date]
+    ) + timedelta(days=rules.max_gap_days * max(len(rows), 1))
     clinic = clinic_snapshot(first_day=start, last_day=horizon)
     fixed = {
         s.number: scheduling.Slot(
@@ -224,7 +228,9 @@ def course_proposal(*, plan: Plan, now: datetime) -> scheduling.CourseProposal:
     return scheduling.propose_course(
         clinic,
         need=need_for(plan.treatment),
-        sessions=[scheduling.SessionRequest(s.number, s.duration_minutes) for s in rows],
+        sessions=[
+            scheduling.SessionRequest(s.number, s.duration_minutes, s.planned_date) for s in rows
+        ],
         rules=rules,
         start=start,
         not_before=local_now,
@@ -232,93 +238,239 @@ def course_proposal(*, plan: Plan, now: datetime) -> scheduling.CourseProposal:
     )
 
 
-# How many free slots the one-session pickers offer, and over how many days.
-PICKER_SLOTS = 24
-PICKER_DAYS = 14
-# How many slots each session's select offers on the course proposal.
-OPTIONS_PER_SESSION = 8
+# How far after the day asked for a picker looks for the next day with a free slot.
+NEXT_FREE_DAY_DAYS = 60
 
 
-def picker_slots(
-    *, plan_session: PlanSession, day: date, now: datetime, exclude: tuple[int, ...] = ()
-) -> tuple[scheduling.Slot, ...]:
-    """Free slots to pick for one session, from the start of `day` (never before now) and
-    two weeks on; `exclude` the appointment being moved, whose time is free to take."""
-    after = max(datetime.combine(day, time()), to_local(now))
-    return next_free_slots(
-        plan_session=plan_session,
-        after=after,
-        limit=PICKER_SLOTS,
-        days=PICKER_DAYS,
-        exclude=exclude,
+def _day(day: date) -> str:
+    return f"{day:%a %b} {day.day}"
+
+
+def _closed_reason(clinic: scheduling.Clinic, day: date) -> str:
+    if day in clinic.closed_dates or not any(h.weekday == day.weekday() for h in clinic.opening):
+        return f"the clinic is closed on {_day(day)}"
+    return f"every provider, room or device is taken on {_day(day)}"
+
+
+@dataclass(frozen=True)
+class DaySlots:
+    """Every free start of one day for a session, inside the days the course rules leave it;
+    `note` says why the day shown is not the day asked for, or why nothing is free."""
+
+    day: date
+    slots: tuple[scheduling.Slot, ...]
+    earliest: date
+    latest: date | None
+    note: str = ""
+
+    @property
+    def previous_day(self) -> date | None:
+        day = self.day - timedelta(days=1)
+        return day if day >= self.earliest else None
+
+    @property
+    def next_day(self) -> date | None:
+        day = self.day + timedelta(days=1)
+        return day if self.latest is None or day <= self.latest else None
+
+
+def _booked_neighbours(
+    plan_session: PlanSession, exclude: tuple[int, ...]
+) -> tuple[date | None, date | None]:
+    """The dates of the course's nearest active appointments before and after the session."""
+    days = [
+        (number, to_local(start).date())
+        for number, start in Appointment.objects.filter(
+            plan_session__plan_id=plan_session.plan_id, status__in=HOLDS_SESSION
+        )
+        .exclude(pk__in=exclude)
+        .exclude(plan_session_id=plan_session.pk)
+        .values_list("plan_session__number", "start")
+    ]
+    number = plan_session.number
+    return (
+        max((d for n, d in days if n < number), default=None),
+        min((d for n, d in days if n > number), default=None),
     )
+
+
+def _bounds_note(session: PlanSession, asked: date, shown: date, rules, today: date) -> str:
+    if asked == shown:
+        return ""
+    if asked < shown:
+        why = (
+            f", {rules.min_interval_days} days after the session before it" if shown > today else ""
+        )
+        return f"The first day session {session.number} can take is {_day(shown)}{why}."
+    return (
+        f"The last day session {session.number} can take is {_day(shown)}, "
+        f"{rules.min_interval_days} days before the session after it."
+    )
+
+
+def day_slots(
+    *,
+    plan_session: PlanSession,
+    day: date,
+    now: datetime,
+    exclude: tuple[int, ...] = (),
+    later_sessions_follow: bool = False,
+) -> DaySlots:
+    """Every free slot of `day` for the session (never before now), inside the days the
+    minimum interval leaves it from the course's booked sessions before and after it. With
+    `later_sessions_follow` (a move: later sessions move along) only the one before bounds
+    it. A day outside those days shows the nearest one inside; a day with nothing free, the
+    next day that has something. `exclude` the appointment being moved."""
+    rules = rules_for(plan_session.plan.treatment)
+    previous, following = _booked_neighbours(plan_session, exclude)
+    low, high = scheduling.session_bounds(
+        previous=previous, following=None if later_sessions_follow else following, rules=rules
+    )
+    local_now = to_local(now)
+    earliest = max(low or local_now.date(), local_now.date())
+    if high is not None and high < earliest:
+        return DaySlots(
+            day,
+            (),
+            earliest,
+            high,
+            f"No day is {rules.min_interval_days} days from both the session before and the "
+            "one after: move one of them first.",
+        )
+    shown = min(max(day, earliest), high or max(day, earliest))
+    note = _bounds_note(plan_session, day, shown, rules, local_now.date())
+    last = min(shown + timedelta(days=NEXT_FREE_DAY_DAYS), high or date.max)
+    clinic = clinic_snapshot(first_day=shown, last_day=last, exclude=exclude)
+
+    def free(first: date, last_day: date, limit: int | None = None):
+        return scheduling.free_slots(
+            clinic,
+            need=need_for(plan_session.plan.treatment),
+            duration_minutes=plan_session.duration_minutes,
+            first_day=first,
+            last_day=last_day,
+            not_before=local_now,
+            limit=limit,
+        )
+
+    slots = free(shown, shown)
+    if not slots:
+        why = _closed_reason(clinic, shown).capitalize()
+        following_free = free(shown + timedelta(days=1), last, limit=1)
+        if not following_free:
+            return DaySlots(
+                shown, (), earliest, high, f"{why}; nothing is free until {_day(last)}."
+            )
+        shown = following_free[0].start.date()
+        slots = free(shown, shown)
+        note = f"{note} {why}; the next day with a free slot is {_day(shown)}.".strip()
+    return DaySlots(shown, slots, earliest, high, note)
 
 
 @dataclass(frozen=True)
 class SessionChoice:
     """A session on the course proposal: its appointment when it has one; otherwise the
-    proposed slot and the others to choose from."""
+    proposed slot, the day shown for it and every free slot of that day to choose from."""
 
     session: PlanSession
     proposed: scheduling.ProposedSession | None
     booked: Appointment | None = None
-    options: tuple[scheduling.Slot, ...] = ()  # the proposed slot first, then one a day
+    options: tuple[scheduling.Slot, ...] = ()  # every free slot of `day`, earliest first
+    day: date | None = None
+    problem: str = ""  # why there is nothing to choose on `day`
 
 
 @dataclass(frozen=True)
 class CourseChoices:
     sessions: tuple[SessionChoice, ...]
-    complete: bool  # every session has a proposed slot
+    complete: bool  # every session to book has a slot to choose
 
 
-def _options(
-    clinic: scheduling.Clinic,
-    plan: Plan,
-    session: PlanSession,
-    proposed: scheduling.ProposedSession,
-    now: datetime,
-) -> tuple[scheduling.Slot, ...]:
-    """The proposed slot first, then the first free slot of each other day in the window."""
-    found = scheduling.free_slots(
-        clinic,
-        need=need_for(plan.treatment),
-        duration_minutes=session.duration_minutes,
-        first_day=proposed.earliest,
-        last_day=proposed.latest,
-        not_before=to_local(now),
-        limit=OPTIONS_PER_SESSION * 6,
+def _course_days(
+    rows: list[PlanSession],
+    booked: dict[int, Appointment],
+    proposal: scheduling.CourseProposal,
+    asked: dict[int, date],
+) -> dict[int, date]:
+    """The day each session stands on: its appointment's, else the day asked for, else the
+    proposed slot's (none when the proposal found no slot and nothing was asked)."""
+    proposed = {p.number: p.slot.start.date() for p in proposal.sessions if p.slot}
+    days = {}
+    for s in rows:
+        if s.number in booked:
+            days[s.number] = to_local(booked[s.number].start).date()
+        elif (day := asked.get(s.number) or proposed.get(s.number)) is not None:
+            days[s.number] = day
+    return days
+
+
+def _day_problem(number: int, day: date, days: dict[int, date], rules, today: date) -> str:
+    """Why `day` breaks the minimum interval from the days of the sessions around it."""
+    if day < today:
+        return "That day has passed; pick another."
+    before = max((n for n in days if n < number), default=None)
+    after = min((n for n in days if n > number), default=None)
+    low, high = scheduling.session_bounds(
+        previous=days.get(before) if before else None,
+        following=days.get(after) if after else None,
+        rules=rules,
     )
-    picked = [proposed.slot] if proposed.slot else []
-    seen_days = {proposed.slot.start.date()} if proposed.slot else set()
-    for option in found:
-        if option.start.date() not in seen_days and len(picked) < OPTIONS_PER_SESSION:
-            picked.append(option)
-            seen_days.add(option.start.date())
-    return tuple(picked)
+    if low is not None and day < low:
+        return (
+            f"Only {(day - days[before]).days} days after session {before}; the minimum is "
+            f"{rules.min_interval_days} (from {_day(low)})."
+        )
+    if high is not None and day > high:
+        return (
+            f"Only {(days[after] - day).days} days before session {after}; the minimum is "
+            f"{rules.min_interval_days} (until {_day(high)})."
+        )
+    return ""
 
 
-def course_choices(*, plan: Plan, now: datetime) -> CourseChoices:
-    """The course proposal with, for every unbooked session, the slots to choose from."""
+def course_choices(
+    *, plan: Plan, now: datetime, days: dict[int, date] | None = None
+) -> CourseChoices:
+    """The course proposal with, for every unbooked session, every free slot of its day: the
+    day asked for in `days` (session number -> day), else the proposed slot's. A day that
+    breaks the minimum interval from the days of the sessions around it offers nothing and
+    says why."""
     proposal = course_proposal(plan=plan, now=now)
     by_number = {p.number: p for p in proposal.sessions}
+    rows = list(plan.sessions.order_by("number"))
     booked = {r.session.number: r.appointment for r in plan_course(plan=plan) if r.appointment}
-    clinic = None
+    chosen = _course_days(rows, booked, proposal, days or {})
+    local_now = to_local(now)
+    rules = rules_for(plan.treatment)
+    wanted = [local_now.date(), *chosen.values()]
+    clinic = clinic_snapshot(first_day=min(wanted), last_day=max(wanted))
     sessions = []
-    for session in plan.sessions.order_by("number"):
+    for session in rows:
         proposed = by_number.get(session.number)
-        if session.number in booked:
-            sessions.append(SessionChoice(session, proposed, booked[session.number]))
+        day = chosen.get(session.number)
+        if session.number in booked or day is None:
+            problem = proposed.problem if proposed else ""
+            sessions.append(
+                SessionChoice(session, proposed, booked.get(session.number), (), day, problem)
+            )
             continue
-        options: tuple[scheduling.Slot, ...] = ()
-        if proposed is not None:
-            if clinic is None:  # one snapshot for every session's window
-                clinic = clinic_snapshot(
-                    first_day=proposal.sessions[0].earliest,
-                    last_day=max(p.latest for p in proposal.sessions),
-                )
-            options = _options(clinic, plan, session, proposed, now)
-        sessions.append(SessionChoice(session, proposed, None, options))
-    return CourseChoices(tuple(sessions), proposal.complete)
+        problem = _day_problem(session.number, day, chosen, rules, local_now.date())
+        options = (
+            ()
+            if problem
+            else scheduling.free_slots(
+                clinic,
+                need=need_for(plan.treatment),
+                duration_minutes=session.duration_minutes,
+                first_day=day,
+                not_before=local_now,
+            )
+        )
+        if not problem and not options:
+            problem = _closed_reason(clinic, day).capitalize() + "; pick another day."
+        sessions.append(SessionChoice(session, proposed, None, options, day, problem))
+    complete = all(c.booked is not None or c.options for c in sessions)
+    return CourseChoices(tuple(sessions), complete)
 
 
 def _conflict(plan_session: PlanSession, slot: scheduling.Slot, exc: BookingError) -> BookingError:
@@ -591,7 +743,7 @@ def _slot_of(a: Appointment) -> scheduling.Slot:
 
 
 def _describe(slot: scheduling.Slot) -> str:
-    return f"{slot.start:%a %b} {slot.start.day}, {slot.start:%H:%M}"
+    return f"{slot.start:%a %b} {slot.start.day}, {clock(slot.start)}"
 
 
 def _day_before(
@@ -714,8 +866,11 @@ def appointment_reschedule(
 
     try:
         _retrying(work)
-    except BookingError as exc:
-        if not exc.kind.offers_alternatives:
+    except (BookingError, ValidationError) as exc:
+        # The refused time was set on the instance before the rollback: the caller shows the
+        # appointment, and must see where it really is.
+        appointment.refresh_from_db()
+        if not isinstance(exc, BookingError) or not exc.kind.offers_alternatives:
             raise
         raise _conflict(appointment.plan_session, slot, exc) from exc
     return outcome
@@ -777,41 +932,68 @@ def session_record(
     notes: str = "",
     weight_kg: Decimal | None = None,
     areas: list[AreaRecord] = (),
+    photos: list[NewPhoto] = (),
     now: datetime | None = None,
 ) -> Appointment:
-    """Record what happened: done (with what was done per area), no-show or cancelled. The
-    plan moves to in progress / completed by itself."""
+    """Record what happened: done (with what was done per area), no-show or cancelled, with
+    its before/after photos — all of it or, on any refusal, none. The plan moves to in
+    progress / completed by itself."""
     now = now or timezone.now()
     _check_record(
         appointment, status=status, intake_reconfirmed=intake_reconfirmed, notes=notes, now=now
     )
-    with transaction.atomic():
-        corrected = appointment.recorded_at is not None
-        appointment.status = status
-        appointment.intake_reconfirmed = intake_reconfirmed
-        appointment.intake_changes = intake_changes
-        appointment.side_effects = side_effects
-        appointment.notes = notes
-        appointment.weight_kg = weight_kg
-        appointment.recorded_by = by
-        appointment.recorded_at = now
-        if status == AppointmentStatus.CANCELLED:
-            appointment.status_reason = notes
-        appointment.full_clean()
-        appointment.save()
-        appointment.treated_areas.all().delete()
-        if status == AppointmentStatus.DONE:
-            _save_treated_areas(appointment, areas)
-        _log(
-            appointment,
-            AppointmentEvent.RECORDED,
-            ("Record corrected: " if corrected else "Recorded as ")
-            + appointment.get_status_display().lower()
-            + ".",
-            by,
-        )
-        plan_sync_status(plan=appointment.plan_session.plan, by=by)
+    saved: list[ProgressPhoto] = []
+    try:
+        with transaction.atomic():
+            _write_record(
+                appointment,
+                status=status,
+                by=by,
+                fields={
+                    "intake_reconfirmed": intake_reconfirmed,
+                    "intake_changes": intake_changes,
+                    "side_effects": side_effects,
+                    "notes": notes,
+                    "weight_kg": weight_kg,
+                },
+                areas=areas,
+                now=now,
+            )
+            _save_photos(appointment, list(photos), by, saved)
+            plan_sync_status(plan=appointment.plan_session.plan, by=by)
+    except Exception:
+        for photo in saved:
+            photo.image.delete(save=False)
+        appointment.refresh_from_db()
+        raise
     return appointment
+
+
+def _write_record(
+    appointment: Appointment, *, status: str, by, fields: dict, areas, now: datetime
+) -> None:
+    """The record's own fields, its treated areas and the history line."""
+    corrected = appointment.recorded_at is not None
+    appointment.status = status
+    for name, value in fields.items():
+        setattr(appointment, name, value)
+    appointment.recorded_by = by
+    appointment.recorded_at = now
+    if status == AppointmentStatus.CANCELLED:
+        appointment.status_reason = fields["notes"]
+    appointment.full_clean()
+    appointment.save()
+    appointment.treated_areas.all().delete()
+    if status == AppointmentStatus.DONE:
+        _save_treated_areas(appointment, areas)
+    _log(
+        appointment,
+        AppointmentEvent.RECORDED,
+        ("Record corrected: " if corrected else "Recorded as ")
+        + appointment.get_status_display().lower()
+        + ".",
+        by,
+    )
 
 
 RECORDABLE = (AppointmentStatus.DONE, AppointmentStatus.NO_SHOW, AppointmentStatus.CANCELLED)
@@ -923,26 +1105,53 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
     return CleanPhoto(out.getvalue(), extension, content_type, width, height)
 
 
+@dataclass(frozen=True)
+class NewPhoto:
+    """A photo to keep with a session record, already decoded and stripped by clean_photo."""
+
+    kind: str  # ProgressPhoto.BEFORE | AFTER
+    photo: CleanPhoto
+    area: BodyArea | None = None
+
+
+def _save_photos(
+    appointment: Appointment, photos: list[NewPhoto], by, saved: list[ProgressPhoto]
+) -> None:
+    """Inside the record's transaction. Each file written is added to `saved` at once: if
+    anything after fails the caller deletes them (a rollback does not remove files)."""
+    for new in photos:
+        if new.kind not in (ProgressPhoto.BEFORE, ProgressPhoto.AFTER):
+            raise ValidationError({f"{new.kind}_photo": "Choose before or after."})
+        photo = ProgressPhoto(
+            appointment=appointment,
+            area=new.area,
+            kind=new.kind,
+            extension=new.photo.extension,
+            content_type=new.photo.content_type,
+            width=new.photo.width,
+            height=new.photo.height,
+            uploaded_by=by,
+        )
+        photo.image.save("upload", ContentFile(new.photo.data), save=False)
+        saved.append(photo)
+        photo.save()
+
+
 def photo_add(
     *, appointment: Appointment, upload: UploadedFile, kind: str, area: BodyArea | None, by
 ) -> ProgressPhoto:
-    photo_data = clean_photo(upload)
-    if kind not in (ProgressPhoto.BEFORE, ProgressPhoto.AFTER):
-        raise ValidationError({"kind": "Choose before or after."})
-    with transaction.atomic():
-        photo = ProgressPhoto(
-            appointment=appointment,
-            area=area,
-            kind=kind,
-            extension=photo_data.extension,
-            content_type=photo_data.content_type,
-            width=photo_data.width,
-            height=photo_data.height,
-            uploaded_by=by,
-        )
-        photo.image.save("upload", ContentFile(photo_data.data), save=False)
-        photo.save()
-    return photo
+    """One photo on its own, outside a record (the record page saves its photos with the
+    record through session_record)."""
+    new = NewPhoto(kind, clean_photo(upload), area)
+    saved: list[ProgressPhoto] = []
+    try:
+        with transaction.atomic():
+            _save_photos(appointment, [new], by, saved)
+    except Exception:
+        for photo in saved:
+            photo.image.delete(save=False)
+        raise
+    return saved[0]
 
 
 # --- Emails --------------------------------------------------------------------------------
@@ -973,7 +1182,7 @@ def _send(appointment: Appointment, kind: str, context: dict) -> None:
     send_mail(
         " ".join(subject.split()),
         body,
-        None,
+        context["contact"].from_email,
         [appointment.plan_session.plan.patient.email],
     )
 
@@ -990,6 +1199,7 @@ def _email_context(appointment: Appointment) -> dict:
         "end": timezone.localtime(appointment.end),
         "provider": provider.get_full_name() or "",
         "clinic_name": settings.CLINIC_NAME,
+        "contact": clinic_contact(),
         "aftercare": plan.treatment.aftercare,
     }
 

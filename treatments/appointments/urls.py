@@ -14,7 +14,6 @@ urlpatterns = [
     path("sessions/<int:pk>/move/", views.appointment_reschedule, name="appointment-reschedule"),
     path("sessions/<int:pk>/cancel/", views.appointment_cancel, name="appointment-cancel"),
     path("sessions/<int:pk>/record/", views.appointment_record, name="appointment-record"),
-    path("sessions/<int:pk>/photos/", views.photo_upload, name="photo-upload"),
     path("sessions/<int:pk>/session.ics", views.appointment_ics, name="appointment-ics"),
     path("sessions/photos/<int:pk>/", views.photo_view, name="photo"),
     path("sessions/feed/<str:token>.ics", views.provider_feed, name="provider-feed"),

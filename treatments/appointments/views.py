@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from clinic.formats.display import clock
 from clinic.permissions import staff_permission_required
 from treatments.appointments import calendar_grid as grid
 from treatments.appointments import charts
@@ -23,7 +24,6 @@ from treatments.appointments import services as svc
 from treatments.appointments.forms import (
     CourseBookingForm,
     DateForm,
-    PhotoForm,
     ReasonForm,
     RescheduleForm,
     SessionBookForm,
@@ -39,7 +39,7 @@ def _error_text(exc: ValidationError) -> str:
 
 
 def _when(appointment: Appointment) -> str:
-    return f"{sel.to_local(appointment.start):%a %b %d, %H:%M}"
+    return f"{sel.to_local(appointment.start):%a %b %d}, {clock(appointment.start)}"
 
 
 # --- Booking -------------------------------------------------------------------------------
@@ -83,19 +83,21 @@ def _chart(progress: sel.Progress) -> str:
 
 @staff_permission_required(sel.BOOK)
 def plan_book(request, pk: int):
-    """The course proposal: one click books every session as proposed; each session's
-    select offers the other free slots in its window."""
+    """The course proposal: each session on its agreed day (or the nearest free one) with
+    every free slot of that day to choose from; another day per session shows its slots."""
     plan = sel.course_get_for_user(user=request.user, pk=pk)
     problem = svc.plan_booking_problem(plan)
     if problem:
         messages.error(request, problem)
         return redirect("appointments:plan-sessions", pk=plan.pk)
     now = timezone.now()
-    choices = svc.course_choices(plan=plan, now=now)
+    days = CourseBookingForm.days_asked(request.POST or request.GET)
+    choices = svc.course_choices(plan=plan, now=now, days=days)
     names = sel.resource_names()
     form = CourseBookingForm(request.POST or None, choices=choices, names=names)
-    context = {"plan": plan, "rows": form.rows, "form": form}
-    if request.method == "POST" and form.is_valid():
+    context = {"plan": plan, "rows": form.rows, "form": form, "complete": choices.complete}
+    booking = request.method == "POST" and request.POST.get("action") != CourseBookingForm.SHOW
+    if booking and form.is_valid():
         try:
             created = svc.appointment_book_course(
                 plan=plan, by=request.user, slots=form.slots(), now=now
@@ -107,26 +109,26 @@ def plan_book(request, pk: int):
             return render(request, "appointments/book.html", {**context, **conflict}, status=409)
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
-        else:
-            count = len(created)
-            messages.success(
-                request,
-                f"Booked {count} session{'s' if count != 1 else ''} for {plan.patient.full_name}.",
-            )
-            return redirect("appointments:plan-sessions", pk=plan.pk)
-    return render(request, "appointments/book.html", {**context, "complete": choices.complete})
+            return render(request, "appointments/book.html", context, status=400)
+        count = len(created)
+        messages.success(
+            request,
+            f"Booked {count} session{'s' if count != 1 else ''} for {plan.patient.full_name}.",
+        )
+        return redirect("appointments:plan-sessions", pk=plan.pk)
+    return render(request, "appointments/book.html", context)
 
 
 @staff_permission_required(sel.BOOK)
 def session_book(request, pk: int):
-    """Book one session of a plan (session by session, or again after a cancellation)."""
+    """Book one session of a plan (session by session, or again after a cancellation): every
+    free slot of one day, the agreed day first, inside the course's interval rules."""
     session = sel.course_session_get_for_user(user=request.user, pk=pk)
     plan = session.plan
-    default = max(timezone.localdate(), plan.start_date)
-    date_form, day = DateForm.pick(request.GET, default=default)
-    slots = svc.picker_slots(plan_session=session, day=day, now=timezone.now())
+    date_form, day = DateForm.pick(request.GET, default=session.planned_date or plan.start_date)
+    picked = svc.day_slots(plan_session=session, day=day, now=timezone.now())
     names = sel.resource_names()
-    form = SessionBookForm(request.POST or None, slots=slots, names=names)
+    form = SessionBookForm(request.POST or None, slots=picked.slots, names=names)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -146,7 +148,7 @@ def session_book(request, pk: int):
     return render(
         request,
         "appointments/session_book.html",
-        {**context, "groups": form.slot_groups()},
+        {**context, "picked": picked, "groups": form.slot_groups()},
         status=status,
     )
 
@@ -181,13 +183,16 @@ def appointment_reschedule(request, pk: int):
     if appointment.status != AppointmentStatus.BOOKED:
         messages.error(request, "Only a booked session can be moved.")
         return redirect("appointments:appointment-detail", pk=pk)
-    default = max(timezone.localdate(), sel.to_local(appointment.start).date())
-    date_form, day = DateForm.pick(request.GET, default=default)
-    slots = svc.picker_slots(
-        plan_session=appointment.plan_session, day=day, now=timezone.now(), exclude=(pk,)
+    date_form, day = DateForm.pick(request.GET, default=sel.to_local(appointment.start).date())
+    picked = svc.day_slots(
+        plan_session=appointment.plan_session,
+        day=day,
+        now=timezone.now(),
+        exclude=(pk,),
+        later_sessions_follow=True,
     )
     names = sel.resource_names()
-    form = RescheduleForm(request.POST or None, slots=slots, names=names)
+    form = RescheduleForm(request.POST or None, slots=picked.slots, names=names)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -203,7 +208,7 @@ def appointment_reschedule(request, pk: int):
         else:
             _report_move(request, outcome)
             return redirect("appointments:plan-sessions", pk=appointment.plan_session.plan_id)
-    context = {"a": appointment, "form": form, "date_form": date_form}
+    context = {"a": appointment, "form": form, "date_form": date_form, "picked": picked}
     return render(
         request,
         "appointments/reschedule.html",
@@ -247,14 +252,19 @@ def appointment_cancel(request, pk: int):
 
 @staff_permission_required(sel.RECORD)
 def appointment_record(request, pk: int):
+    """The session record and its before/after photos in one form, saved together: a refusal
+    shows beside its field with everything typed kept."""
     appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
     if appointment.status == AppointmentStatus.CANCELLED:
         messages.error(request, "This session was cancelled.")
         return redirect("appointments:appointment-detail", pk=pk)
     areas = sel.session_body_areas(appointment=appointment)
-    body_areas = {area.code: area for area in areas}
     form = SessionRecordForm.for_appointment(
-        request.POST or None, appointment=appointment, body_areas=body_areas
+        request.POST or None,
+        request.FILES or None,
+        appointment=appointment,
+        body_areas={area.code: area for area in areas},
+        photos=request.user.has_perm(sel.ADD_PHOTOS),
     )
     status = 200
     if request.method == "POST":
@@ -273,36 +283,10 @@ def appointment_record(request, pk: int):
         "plan": plan,
         "form": form,
         "rows": form.bound_rows(),
-        "photo_form": PhotoForm(areas=areas),
         "photos": appointment.photos.select_related("area"),
         "screening": sel.screening_to_reconfirm(user=request.user, patient=plan.patient),
     }
     return render(request, "appointments/record.html", context, status=status)
-
-
-@require_POST
-@staff_permission_required(sel.RECORD, "appointments.add_progressphoto")
-def photo_upload(request, pk: int):
-    appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
-    areas = sel.session_body_areas(appointment=appointment)
-    form = PhotoForm(request.POST, request.FILES, areas=areas)
-    if form.is_valid():
-        try:
-            data = form.cleaned_data
-            svc.photo_add(
-                appointment=appointment,
-                upload=data["image"],
-                kind=data["kind"],
-                area=data["area"],
-                by=request.user,
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, "Photo added.")
-    else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
-    return redirect("appointments:appointment-record", pk=pk)
 
 
 @staff_permission_required(sel.VIEW_PHOTOS)

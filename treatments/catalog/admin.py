@@ -180,8 +180,14 @@ class CatalogSettingsAdmin(admin.ModelAdmin):
 
 @admin.register(ClinicClosure)
 class ClinicClosureAdmin(admin.ModelAdmin):
-    list_display = ["date", "reason"]
+    """Closed days: the clinic's own and the seeded public holidays, edited and deleted alike
+    (a deleted holiday is not seeded again)."""
+
+    list_display = ["date", "reason", "source"]
+    list_filter = ["source"]
     date_hierarchy = "date"
+    fields = ["date", "reason", "source"]
+    readonly_fields = ["source"]
 
 
 # Sessions (issue 6): rooms, devices, hours, providers.

@@ -411,11 +411,48 @@ class CatalogSettings(models.Model):
 class ClinicClosure(models.Model):
     """A single day the clinic is closed (holidays); sessions are never planned on it."""
 
+    class Source(models.TextChoices):
+        MANUAL = "manual", "Added by the clinic"
+        HOLIDAY = "holiday", "Public holiday calendar"
+
     date = models.DateField(unique=True)
     reason = models.CharField(max_length=200, blank=True)
+    # Where the row came from, so a clinic can tell the seeded public holidays from its own
+    # closures; both are edited or deleted alike.
+    source = models.CharField(
+        max_length=10,
+        choices=Source.choices,
+        default=Source.MANUAL,
+        editable=False,
+        help_text="Public holidays are added by `manage.py seed_holidays`; edit or delete them freely.",
+    )
 
     class Meta:
         ordering = ["date"]
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.reason}".strip()
+
+
+class ClinicHolidaySeed(models.Model):
+    """One public-holiday year already seeded as closures for a country (and subdivision).
+
+    A seeded year is never seeded again, so a holiday the clinic deleted stays deleted and an
+    edited one keeps its edit."""
+
+    country = models.CharField(max_length=10)
+    subdivision = models.CharField(max_length=10, blank=True)
+    year = models.PositiveSmallIntegerField()
+    seeded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["country", "subdivision", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["country", "subdivision", "year"], name="holiday_seed_once_per_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        region = f"{self.country}-{self.subdivision}" if self.subdivision else self.country
+        return f"{region} public holidays {self.year}"

@@ -104,5 +104,10 @@ def closures_snapshot(
     )
 
 
+def closures_upcoming(*, since: date, limit: int = 12) -> QuerySet[ClinicClosure]:
+    """The next closed dates (the seeded holidays reach years ahead; the past is not news)."""
+    return ClinicClosure.objects.filter(date__gte=since).order_by("date")[:limit]
+
+
 def condition_codes() -> set[str]:
     return set(Condition.objects.values_list("code", flat=True))

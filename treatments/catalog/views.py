@@ -1,8 +1,9 @@
 from django.shortcuts import render
+from django.utils import timezone
 
 from clinic.permissions import staff_permission_required
-from treatments.catalog.models import WEEKDAYS, ClinicClosure
-from treatments.catalog.selectors import catalog_settings_get, treatment_list
+from treatments.catalog.models import WEEKDAYS
+from treatments.catalog.selectors import catalog_settings_get, closures_upcoming, treatment_list
 
 
 @staff_permission_required("treatments.view_treatment")
@@ -16,7 +17,7 @@ def catalog(request):
             "treatments": treatment_list(),
             "settings": settings,
             "closed_weekdays": [name for number, name in WEEKDAYS if number in closed],
-            "closures": ClinicClosure.objects.all()[:20],
+            "closures": closures_upcoming(since=timezone.localdate()),
             "can_edit": request.user.has_perm("treatments.change_treatment"),
         },
     )

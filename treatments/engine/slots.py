@@ -8,8 +8,11 @@ already busy — and asks:
 - `free_slots(clinic, need=..., duration_minutes=..., first_day=..., last_day=...)`: every
   start time on the grid where a qualified provider, a room and (if needed) a device are all
   free for the whole session, inside opening and working hours;
-- `propose_course(clinic, need=..., sessions=..., rules=..., start=...)`: the first such slot
-  for every session of a course, each next session inside the treatment's interval window;
+- `propose_course(clinic, need=..., sessions=..., rules=..., start=...)`: a slot for every
+  session of a course, on the date agreed in the plan or the nearest free day to it, each
+  next session inside the treatment's interval window;
+- `session_bounds(previous=..., following=..., rules=...)`: the dates the minimum interval
+  leaves a session between its booked neighbours;
 - `recheck_course(clinic, need=..., course=..., rules=...)`: after one session moved, which
   later sessions now break the interval rules and where each could go instead.
 
@@ -122,6 +125,7 @@ class CourseRules:
 class SessionRequest:
     number: int
     duration_minutes: int
+    planned: date | None = None  # the date agreed in the signed plan; None: as early as allowed
 
 
 # --- Output --------------------------------------------------------------------------------
@@ -275,37 +279,101 @@ def free_slots(
     and free is chosen, then the first free room and, if the treatment needs one, the first
     free device that serves it. `provider_id` restricts the search to one provider.
     """
-    if duration_minutes <= 0 or clinic.grid_minutes <= 0:
-        return ()
-    last_day = last_day or first_day
-    duration = timedelta(minutes=duration_minutes)
-    index = _BusyIndex(clinic.busy)
-    providers = [
-        p
-        for p in clinic.providers
-        if need.treatment in p.treatments and (provider_id is None or p.id == provider_id)
-    ]
-    devices = [d for d in clinic.devices if need.treatment in d.treatments]
-    if not providers or (need.room and not clinic.rooms) or (need.device and not devices):
-        return ()
+    finder = _Finder(clinic, need, duration_minutes, not_before, provider_id)
     found: list[Slot] = []
-    for day in _days(first_day, last_day):
-        if day in clinic.closed_dates:
-            continue
-        opening = _windows(clinic.opening, day)
-        if not opening:
-            continue
-        working = {p.id: _windows(p.hours, day) for p in providers}
-        for start in _grid_starts(opening, duration, clinic.grid_minutes):
-            if not_before is not None and start < not_before:
-                continue
-            end = start + duration
-            slot = _first_fit(clinic, need, providers, devices, working, index, start, end)
-            if slot is not None:
-                found.append(slot)
-                if limit is not None and len(found) >= limit:
-                    return tuple(found)
+    for day in _days(first_day, last_day or first_day):
+        for slot in finder.day(day):
+            found.append(slot)
+            if limit is not None and len(found) >= limit:
+                return tuple(found)
     return tuple(found)
+
+
+class _Finder:
+    """The free slots of one session length, day by day, with the busy index built once."""
+
+    def __init__(
+        self,
+        clinic: Clinic,
+        need: Need,
+        duration_minutes: int,
+        not_before: datetime | None = None,
+        provider_id: int | None = None,
+    ) -> None:
+        self.clinic, self.need, self.not_before = clinic, need, not_before
+        self.duration = timedelta(minutes=duration_minutes)
+        self.index = _BusyIndex(clinic.busy)
+        self.providers = [
+            p
+            for p in clinic.providers
+            if need.treatment in p.treatments and (provider_id is None or p.id == provider_id)
+        ]
+        self.devices = [d for d in clinic.devices if need.treatment in d.treatments]
+        self.possible = (
+            duration_minutes > 0
+            and clinic.grid_minutes > 0
+            and bool(self.providers)
+            and (bool(clinic.rooms) or not need.room)
+            and (bool(self.devices) or not need.device)
+        )
+
+    def day(self, day: date) -> Iterator[Slot]:
+        if not self.possible or day in self.clinic.closed_dates:
+            return
+        opening = _windows(self.clinic.opening, day)
+        if not opening:
+            return
+        working = {p.id: _windows(p.hours, day) for p in self.providers}
+        for start in _grid_starts(opening, self.duration, self.clinic.grid_minutes):
+            if self.not_before is not None and start < self.not_before:
+                continue
+            slot = _first_fit(
+                self.clinic,
+                self.need,
+                self.providers,
+                self.devices,
+                working,
+                self.index,
+                start,
+                start + self.duration,
+            )
+            if slot is not None:
+                yield slot
+
+
+def _days_nearest(target: date, earliest: date, latest: date) -> Iterator[date]:
+    """The days from `earliest` to `latest`, nearest to `target` first (brought inside the
+    range); of two days as near, the earlier first."""
+    if earliest > latest:
+        return
+    target = min(max(target, earliest), latest)
+    yield target
+    for k in range(1, (latest - earliest).days + 1):
+        before, after = target - timedelta(days=k), target + timedelta(days=k)
+        if before >= earliest:
+            yield before
+        if after <= latest:
+            yield after
+
+
+def first_slot_near(
+    clinic: Clinic,
+    *,
+    need: Need,
+    duration_minutes: int,
+    target: date,
+    earliest: date,
+    latest: date,
+    not_before: datetime | None = None,
+) -> Slot | None:
+    """The first free slot of the day nearest to `target` that has one, between `earliest`
+    and `latest` (inclusive): the agreed date when it is free, else the closest free day."""
+    finder = _Finder(clinic, need, duration_minutes, not_before)
+    for day in _days_nearest(target, earliest, latest):
+        slot = next(finder.day(day), None)
+        if slot is not None:
+            return slot
+    return None
 
 
 def _first_fit(
@@ -425,6 +493,18 @@ def session_window(previous: date, rules: CourseRules) -> tuple[date, date]:
     )
 
 
+def session_bounds(
+    *, previous: date | None, following: date | None, rules: CourseRules
+) -> tuple[date | None, date | None]:
+    """The first and last dates (inclusive; None: unbounded) a session may take between the
+    booked sessions before and after it: the minimum interval from each."""
+    gap = timedelta(days=rules.min_interval_days)
+    return (
+        previous + gap if previous is not None else None,
+        following - gap if following is not None else None,
+    )
+
+
 def propose_course(
     clinic: Clinic,
     *,
@@ -436,15 +516,18 @@ def propose_course(
     first_session_search_days: int = FIRST_SESSION_SEARCH_DAYS,
     fixed: Mapping[int, Slot] | None = None,
 ) -> CourseProposal:
-    """The first free slot for every session, in order.
+    """A free slot for every session, in order, as near to its agreed date as the rules let.
 
-    Session 1: the first slot at or after `start` (and `not_before`), looking up to
-    `first_session_search_days` ahead. Each next session: the first slot inside
-    [previous + minimum interval, previous + usual interval + window]. Sessions in `fixed`
-    (already booked) keep their slot and anchor their neighbours: a session placed before a
-    fixed one ends its window at least the minimum interval before it. Each chosen slot is
-    taken before the next is searched, so a course never collides with itself. When a
-    session finds no slot, every later unfixed one waits for it, with the reason.
+    Session 1: from `start` (and `not_before`), looking up to `first_session_search_days`
+    ahead. Each next session: inside [previous + minimum interval, previous + usual interval
+    + window], stretched to the agreed date when the plan agreed a later one. In that range
+    a session takes the first free slot of its agreed date (`SessionRequest.planned`), or of
+    the nearest day that has one (the earlier of two as near); with no agreed date, the first
+    free slot of the range. Sessions in `fixed` (already booked) keep their slot and anchor
+    their neighbours: a session placed before a fixed one ends its window at least the
+    minimum interval before it. Each chosen slot is taken before the next is searched, so a
+    course never collides with itself. When a session finds no slot, every later unfixed
+    one waits for it, with the reason.
     """
     fixed = dict(fixed or {})
     ordered = sorted(sessions, key=lambda s: s.number)
@@ -454,18 +537,18 @@ def propose_course(
     blocked_by: int | None = None
     for i, request in enumerate(ordered):
         if request.number in fixed:
-            slot = fixed[request.number]
-            day = slot.start.date()
-            proposed.append(ProposedSession(request.number, day, day, slot))
+            day = fixed[request.number].start.date()
+            proposed.append(ProposedSession(request.number, day, day, fixed[request.number]))
             previous = day
             continue
-        if previous is None:
-            earliest, latest = start, start + timedelta(days=first_session_search_days)
-        else:
-            earliest, latest = session_window(previous, rules)
         following = next((fixed[r.number] for r in ordered[i + 1 :] if r.number in fixed), None)
-        if following is not None:
-            latest = min(latest, following.start.date() - timedelta(days=rules.min_interval_days))
+        earliest, latest = _course_window(
+            request,
+            previous=previous,
+            following=following.start.date() if following else None,
+            rules=rules,
+            first=(start, start + timedelta(days=first_session_search_days)),
+        )
         if blocked_by is not None:
             proposed.append(
                 ProposedSession(
@@ -477,20 +560,16 @@ def propose_course(
                 )
             )
             continue
-        found = (
-            free_slots(
-                working,
-                need=need,
-                duration_minutes=request.duration_minutes,
-                first_day=earliest,
-                last_day=latest,
-                not_before=not_before,
-                limit=1,
-            )
-            if earliest <= latest
-            else ()
+        slot = first_slot_near(
+            working,
+            need=need,
+            duration_minutes=request.duration_minutes,
+            target=request.planned or earliest,
+            earliest=earliest,
+            latest=latest,
+            not_before=not_before,
         )
-        if not found:
+        if slot is None:
             proposed.append(
                 ProposedSession(
                     request.number,
@@ -506,11 +585,29 @@ def propose_course(
             )
             blocked_by = request.number
             continue
-        slot = found[0]
         proposed.append(ProposedSession(request.number, earliest, latest, slot))
         working = working.with_busy(slot.busy())
         previous = slot.start.date()
     return CourseProposal(tuple(proposed))
+
+
+def _course_window(
+    request: SessionRequest,
+    *,
+    previous: date | None,
+    following: date | None,
+    rules: CourseRules,
+    first: tuple[date, date],
+) -> tuple[date, date]:
+    """Where a session of a proposal may go: after the previous one by the interval rules
+    (the first session: `first`), as late as its agreed date if the plan agreed a later one,
+    and at least the minimum interval before a booked session after it."""
+    earliest, latest = first if previous is None else session_window(previous, rules)
+    if request.planned is not None and request.planned > latest:
+        latest = request.planned + timedelta(days=rules.window_days)
+    if following is not None:
+        latest = min(latest, following - timedelta(days=rules.min_interval_days))
+    return earliest, latest
 
 
 def interval_problem(previous: date, current: date, rules: CourseRules) -> str:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 
 from django import forms
+from django.contrib.auth import authenticate
 
-from treatments.plans.models import PlanStatus
+from treatments.plans.models import PlanStatus, SignerRole
 
 GOAL_MIN_MM, GOAL_MAX_MM = 5, 100
 
@@ -45,7 +46,16 @@ class AdjustPlanForm(forms.Form):
     extra_discount_reason = forms.CharField(
         label="Reason for the discount", required=False, max_length=300
     )
-    notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    internal_notes = forms.CharField(
+        label="Internal notes (clinical staff only, never printed)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    patient_notes = forms.CharField(
+        label="Notes for the patient (printed on the quote)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, plan, **kwargs):
         self.plan = plan
@@ -61,7 +71,8 @@ class AdjustPlanForm(forms.Form):
             "start_date": plan.start_date,
             "extra_discount": plan.extra_discount or None,
             "extra_discount_reason": plan.extra_discount_reason,
-            "notes": plan.notes,
+            "internal_notes": plan.internal_notes,
+            "patient_notes": plan.patient_notes,
         }
         for session in sessions:
             initial[f"date_{session.number}"] = session.planned_date
@@ -92,13 +103,22 @@ class AdjustPlanForm(forms.Form):
             "units": {a: data[f"units_{a}"] for a in self.areas},
             "extra_discount": data.get("extra_discount"),
             "extra_discount_reason": data.get("extra_discount_reason", ""),
-            "notes": data.get("notes", ""),
+            "internal_notes": data.get("internal_notes", ""),
+            "patient_notes": data.get("patient_notes", ""),
         }
 
 
 class ConsentForm(forms.Form):
     consent_text_id = forms.IntegerField(widget=forms.HiddenInput)
     full_name = forms.CharField(label="Your full name", max_length=200)
+    for_patient = forms.BooleanField(
+        label="I am signing for the patient, as their guardian or representative", required=False
+    )
+    guardian_relationship = forms.CharField(
+        label="Your relationship to the patient (e.g. parent, legal guardian)",
+        max_length=100,
+        required=False,
+    )
     signature = forms.CharField(widget=forms.HiddenInput, required=False)
     agree = forms.BooleanField(
         label="I have read and understood this consent and my treatment plan.",
@@ -107,8 +127,33 @@ class ConsentForm(forms.Form):
 
     def service_kwargs(self) -> dict:
         data = self.cleaned_data
+        guardian = data["for_patient"]
         return {
             "full_name": data["full_name"],
             "signature": data["signature"] or "",
             "consent_text_id": data["consent_text_id"],
+            "signer_role": SignerRole.GUARDIAN if guardian else SignerRole.PATIENT,
+            "guardian_relationship": data["guardian_relationship"] if guardian else "",
         }
+
+
+class StaffReturnForm(forms.Form):
+    """The staff member who handed the tablet over takes it back: their password again, so
+    the patient holding it cannot leave the thank-you screen for staff pages."""
+
+    password = forms.CharField(
+        label="Staff password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+
+    def __init__(self, *args, user, request=None, **kwargs):
+        self.user, self.request = user, request
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        again = authenticate(self.request, username=self.user.get_username(), password=password)
+        if again is None or again.pk != self.user.pk:
+            raise forms.ValidationError("That is not your password. Try again.")
+        return password

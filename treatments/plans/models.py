@@ -66,7 +66,14 @@ class Plan(models.Model):
     downtime_days = models.PositiveSmallIntegerField(default=0)
     results_from = models.DateField(null=True, blank=True)
     final_results_by = models.DateField(null=True, blank=True)
-    notes = models.TextField(blank=True)
+    # Kept apart because a quote is handed to the patient: internal notes are for clinical
+    # staff only and never printed; patient notes are printed on the quote and its PDF.
+    internal_notes = models.TextField(
+        blank=True, help_text="For clinical staff only; never printed or shown to the front desk."
+    )
+    patient_notes = models.TextField(
+        blank=True, help_text="Printed on the patient's quote and its PDF."
+    )
     valid_until = models.DateField(null=True, blank=True)
     supersedes = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
@@ -136,7 +143,18 @@ class PlanStatusChange(models.Model):
     )
     from_status = models.CharField(max_length=12, choices=PlanStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=PlanStatus.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # A staff member, or nobody when the patient (or a guardian) acted alone, e.g. signed
+    # through a link: then `by_name` says who, so the history never credits the link's sender.
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    by_name = models.CharField(
+        max_length=300, blank=True, help_text="Who acted when it was not (only) a staff member."
+    )
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True)
 
@@ -146,6 +164,14 @@ class PlanStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"
+
+    @property
+    def actor(self) -> str:
+        """Who made the change, as the history and the timeline say it."""
+        staff = (self.by.get_full_name() or self.by.get_username()) if self.by else ""
+        if self.by_name and staff:
+            return f"{self.by_name}, witnessed by {staff}"
+        return self.by_name or staff
 
 
 # --- Consent (issue 5) ---------------------------------------------------------------------
@@ -187,14 +213,26 @@ class ConsentChannel(models.TextChoices):
     LINK = "link", "Through a link"
 
 
+class SignerRole(models.TextChoices):
+    PATIENT = "patient", "The patient"
+    GUARDIAN = "guardian", "A guardian or representative of the patient"
+
+
 class PlanConsent(models.Model):
-    """A patient's signed consent to a plan, with the exact text they read."""
+    """A patient's signed consent to a plan, with the exact text they read. The typed name is
+    the patient's, or a guardian's with how they are related to the patient."""
 
     plan = models.ForeignKey("plans.Plan", on_delete=models.PROTECT, related_name="consents")
     consent_text = models.ForeignKey(ConsentText, on_delete=models.PROTECT, related_name="+")
     text_version = models.PositiveIntegerField()
     text_body = models.TextField(help_text="The text exactly as the patient read it.")
     full_name = models.CharField(max_length=200)
+    signer_role = models.CharField(
+        max_length=10, choices=SignerRole.choices, default=SignerRole.PATIENT
+    )
+    guardian_relationship = models.CharField(
+        max_length=100, blank=True, help_text="How a guardian is related to the patient."
+    )
     signature = models.TextField(help_text="The drawn signature as a PNG data URL.")
     signed_at = models.DateTimeField()
     ip_address = models.GenericIPAddressField(null=True, blank=True)

@@ -26,6 +26,15 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 # only those under STATIC_URL are answered, from disk.
 BASE_URL = "https://contour.invalid/"
 
+# Countries whose offices print on US Letter; everywhere else uses A4.
+LETTER_COUNTRIES = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "PR"})
+
+
+def page_size() -> str:
+    """The quote's paper, for the print CSS and the PDF: Letter in the US, A4 elsewhere."""
+    country = str(getattr(settings, "CLINIC_COUNTRY", "US") or "US").upper()
+    return "Letter" if country in LETTER_COUNTRIES else "A4"
+
 
 def static_path(url: str) -> Path | None:
     """The local file behind a static URL of the document, or None."""

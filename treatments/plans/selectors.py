@@ -26,6 +26,14 @@ from treatments.plans.models import (
 )
 
 VIEW_PLAN = "plans.view_plan"
+# Clinical reading: who may read intake answers may read what they lead to (the plan's
+# warnings, a provider's internal notes). The front desk may not.
+VIEW_CLINICAL = "consultations.view_screening"
+
+
+def user_sees_clinical(user) -> bool:
+    """Whether `user` may see a plan's warnings and internal notes."""
+    return bool(user.has_perm(VIEW_CLINICAL))
 
 
 def plans_for_patient(*, patient) -> list[Plan]:
@@ -111,6 +119,7 @@ class PlanPage:
     blocked: str  # why the plan may not be presented or signed now, or ""
     consent: PlanConsent | None  # the latest signed consent
     consent_link: ConsentLink | None  # the signing link the patient may still use
+    clinical: bool = False  # the user may see the warnings and internal notes
 
 
 def plan_page(*, plan: Plan, user) -> PlanPage:
@@ -126,6 +135,7 @@ def plan_page(*, plan: Plan, user) -> PlanPage:
         blocked=blocked,
         consent=next(iter(plan.consents.all()), None),
         consent_link=consent_link_open(plan=plan) if signable else None,
+        clinical=user_sees_clinical(user),
     )
 
 
@@ -164,6 +174,6 @@ def plan_timeline_events(patient, intakes) -> Iterator[TimelineEvent]:
             change.at,
             title,
             detail=change.note,
-            by=(change.by.get_full_name() or change.by.get_username()) if change.by else "",
+            by=change.actor,
             kind=_TIMELINE_KINDS.get(change.to_status, "info"),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from datetime import date, timedelta
@@ -33,6 +34,7 @@ from treatments.plans.models import (
     PlanSession,
     PlanStatus,
     PlanStatusChange,
+    SignerRole,
 )
 from treatments.plans.selectors import plan_blocked_reason
 
@@ -158,9 +160,16 @@ def _record_status(
     note: str = "",
     from_status="",
     kind: str = PlanChangeKind.STATUS,
+    by_name: str = "",
 ) -> None:
     change = PlanStatusChange(
-        plan=plan, from_status=from_status, to_status=to_status, by=by, note=note, kind=kind
+        plan=plan,
+        from_status=from_status,
+        to_status=to_status,
+        by=by,
+        by_name=by_name,
+        note=note,
+        kind=kind,
     )
     change.full_clean()
     change.save()
@@ -323,7 +332,8 @@ def plan_adjust(
     units: Mapping[str, int],
     extra_discount: Decimal | None,
     extra_discount_reason: str,
-    notes: str,
+    internal_notes: str,
+    patient_notes: str,
 ) -> Plan:
     """Change a draft within the limits of the treatment it was made with; the cost is
     recomputed by the engine's `course_cost` (`price_course`). Raises ValidationError keyed by
@@ -402,7 +412,8 @@ def plan_adjust(
         extra_discount=ExtraDiscount(reason=reason, amount=extra_discount) if reason else None,
     )
     plan.extra_discount_reason = reason
-    plan.notes = notes
+    plan.internal_notes = internal_notes
+    plan.patient_notes = patient_notes
     _write_schedule(plan, sessions, cost)
     plan.full_clean(exclude=JSON_FIELDS)
     plan.save()
@@ -473,6 +484,53 @@ def consent_text_current(*, treatment: Treatment):
     )
 
 
+def name_key(name: str) -> str:
+    """A name as compared with another: case, accents and spacing aside ("dana  reyes" and
+    "Dána Reyes" are "Dana Reyes")."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.casefold().split())
+
+
+def _signer_errors(
+    *, patient, full_name: str, signer_role: str, guardian_relationship: str
+) -> dict[str, list[str]]:
+    """Who may sign: the patient, under their own name, or a guardian or representative who
+    gives their name and how they are related to the patient."""
+    if len(full_name.strip()) < 3:
+        return {"full_name": ["Type your full name."]}
+    if signer_role == SignerRole.GUARDIAN:
+        if not guardian_relationship.strip():
+            return {"guardian_relationship": ["Say how you are related to the patient."]}
+        return {}
+    if name_key(full_name) != name_key(patient.full_name):
+        return {
+            "full_name": [
+                f"This is not the patient's name as the clinic has it ({patient.full_name}). "
+                "If you are signing for the patient, tick the box below and say how you are "
+                "related to them."
+            ]
+        }
+    return {}
+
+
+def _signature_errors(signature: str) -> dict[str, list[str]]:
+    if not signature.startswith("data:image/png;base64,") or len(signature) < 200:
+        return {"signature": ["Sign in the box."]}
+    if len(signature) > 2_000_000:
+        return {"signature": ["The signature image is too large; clear it and sign again."]}
+    return {}
+
+
+def consent_signer(consent: PlanConsent, *, channel_words: str) -> str:
+    """Who signed, as the plan's history says it: "Dana Reyes (patient, through the link)",
+    "Maria Reyes (guardian: mother, on the clinic's tablet)"."""
+    if consent.signer_role == SignerRole.GUARDIAN:
+        return f"{consent.full_name} (guardian: {consent.guardian_relationship}, {channel_words})"
+    # The patient's name as the clinic has it (their typed one, loosely typed, is on the consent).
+    return f"{consent.plan.patient.full_name} (patient, {channel_words})"
+
+
 @transaction.atomic
 def consent_record(
     *,
@@ -485,12 +543,16 @@ def consent_record(
     by=None,
     channel: str = "tablet",
     link=None,
+    signer_role: str = SignerRole.PATIENT,
+    guardian_relationship: str = "",
 ):
-    """The patient signs the consent text of the plan's treatment; the plan is accepted.
+    """The patient (or a guardian for them) signs the consent text of the plan's treatment;
+    the plan is accepted.
 
-    Stores the typed name, the drawn signature, the time, IP and the exact text and version
-    the patient read."""
-    plan = Plan.objects.select_for_update().select_related("treatment").get(pk=plan.pk)
+    Stores the typed name and who they are, the drawn signature, the time, IP and the exact
+    text and version they read. The history names the signer; a staff member only as the
+    witness on the tablet, never the sender of a link."""
+    plan = Plan.objects.select_for_update().select_related("treatment", "patient").get(pk=plan.pk)
     if not lifecycle.plan_can_be_signed(plan):
         raise ValidationError("Only a presented plan can be signed.")
     blocked = plan_blocked_reason(plan=plan)
@@ -500,21 +562,24 @@ def consent_record(
         text = ConsentText.objects.get(pk=consent_text_id, treatment=plan.treatment)
     except (ConsentText.DoesNotExist, ValueError, TypeError):
         raise ValidationError("The consent text was not found; reload the page.") from None
-    errors: dict[str, list[str]] = {}
-    if len(full_name.strip()) < 3:
-        errors["full_name"] = ["Type your full name."]
-    if not signature.startswith("data:image/png;base64,") or len(signature) < 200:
-        errors["signature"] = ["Sign in the box."]
-    elif len(signature) > 2_000_000:
-        errors["signature"] = ["The signature image is too large; clear it and sign again."]
+    errors = _signer_errors(
+        patient=plan.patient,
+        full_name=full_name,
+        signer_role=signer_role,
+        guardian_relationship=guardian_relationship,
+    )
+    errors.update(_signature_errors(signature))
     if errors:
         raise ValidationError(errors)
+    guardian = signer_role == SignerRole.GUARDIAN
     consent = PlanConsent(
         plan=plan,
         consent_text=text,
         text_version=text.version,
         text_body=text.body,
-        full_name=full_name.strip(),
+        full_name=" ".join(full_name.split()),
+        signer_role=SignerRole.GUARDIAN if guardian else SignerRole.PATIENT,
+        guardian_relationship=" ".join(guardian_relationship.split()) if guardian else "",
         signature=signature,
         signed_at=timezone.now(),
         ip_address=ip_address or None,
@@ -536,8 +601,11 @@ def consent_record(
         plan,
         from_status=PlanStatus.PRESENTED,
         to_status=PlanStatus.ACCEPTED,
-        # The history needs a staff member: through a link, the one who sent it.
-        by=by or (link.created_by if link is not None else None) or plan.created_by,
+        by=by,
+        by_name=consent_signer(
+            consent,
+            channel_words="through the link" if link is not None else "on the clinic's tablet",
+        ),
         note=note,
     )
     return consent

@@ -19,6 +19,7 @@ urlpatterns = [
     path(f"{_PLAN}quote/", views.plan_quote, name="plan-quote"),
     path(f"{_PLAN}quote.pdf", views.plan_quote_pdf, name="plan-quote-pdf"),
     path(f"{_PLAN}consent/", views.plan_consent, name="plan-consent"),
+    path(f"{_PLAN}consent/done/", views.plan_consent_done, name="plan-consent-done"),
     path(f"{_PLAN}consent-link/", views.plan_consent_link, name="plan-consent-link"),
     # The patient's side of a signing link (no login; the token is the key)
     path("consent/<str:token>/", views.consent_by_link, name="consent-link"),

@@ -16,12 +16,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.middleware import TABLET_HANDBACK
 from clinic.permissions import staff_permission_required
 from consultations import selectors as consultation_selectors
 from treatments.plans import lifecycle, services
-from treatments.plans.forms import AdjustPlanForm, ConsentForm, PlanOptionForm, PlanStatusForm
+from treatments.plans.forms import (
+    AdjustPlanForm,
+    ConsentForm,
+    PlanOptionForm,
+    PlanStatusForm,
+    StaffReturnForm,
+)
 from treatments.plans.models import ConsentChannel, PlanStatus
-from treatments.plans.pdf import html_to_pdf
+from treatments.plans.pdf import html_to_pdf, page_size
 from treatments.plans.selectors import (
     PlanPage,
     consent_link_closed_reason,
@@ -29,6 +36,7 @@ from treatments.plans.selectors import (
     plan_blocked_reason,
     plan_get_for_user,
     plan_page,
+    user_sees_clinical,
 )
 
 # The HTTP status of the page a signing link shows instead of the consent.
@@ -106,6 +114,7 @@ def _render_detail(request, page: PlanPage, form, status=200):
         )
     context = {"patient": plan.patient, "plan": plan, "form": form, "actions": page.actions}
     context.update(
+        clinical=page.clinical,
         blocked=page.blocked,
         area_names=plan.option.get("area_names", {}),
         consent=page.consent,
@@ -168,9 +177,18 @@ def plan_supersede(request, pk: int, plan_pk: int):
     return _to_detail(new)
 
 
-def _document_context(plan) -> dict:
+def _clinic_contact() -> dict:
+    """The clinic's phone and email for pages a patient reads (empty ones are left out)."""
+    return {"clinic_phone": settings.CLINIC_PHONE, "clinic_email": settings.CLINIC_EMAIL}
+
+
+def _document_context(plan, user) -> dict:
+    """The quote's context: what the patient may read, and the plan's warnings only for
+    clinical staff (they come from the patient's screening)."""
     return {
         "plan": plan,
+        "clinical": user_sees_clinical(user),
+        "page_size": page_size(),
         "patient": plan.patient,
         "clinic_name": settings.CLINIC_NAME,
         "clinic_address": settings.CLINIC_ADDRESS,
@@ -188,13 +206,15 @@ def _document_context(plan) -> dict:
 def plan_quote(request, pk: int, plan_pk: int):
     """The printable quote (the same document as the PDF, with a toolbar on screen)."""
     plan = _plan(request, pk, plan_pk)
-    return render(request, "plans/quote.html", {**_document_context(plan), "screen": True})
+    context = {**_document_context(plan, request.user), "screen": True}
+    return render(request, "plans/quote.html", context)
 
 
 @staff_permission_required("plans.view_plan")
 def plan_quote_pdf(request, pk: int, plan_pk: int):
     plan = _plan(request, pk, plan_pk)
-    html = render_to_string("plans/quote.html", {**_document_context(plan), "screen": False})
+    context = {**_document_context(plan, request.user), "screen": False}
+    html = render_to_string("plans/quote.html", context)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     name = f"quote-{plan.patient.last_name.lower()}-{plan.pk}.pdf".replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -223,6 +243,7 @@ def _consent_form(request, text) -> ConsentForm:
 def _consent_page(request, plan, text, form, blocked, *, link=None):
     context = {"plan": plan, "patient": plan.patient, "text": text, "form": form}
     context.update(blocked=blocked, link=link, signable=lifecycle.plan_can_be_signed(plan))
+    context.update(_clinic_contact())
     return render(request, "plans/plan_consent.html", context)
 
 
@@ -251,7 +272,7 @@ def consent_by_link(request, token: str):
         return render(
             request,
             "plans/consent_link_closed.html",
-            {"reason": closed},
+            {"reason": closed, **_clinic_contact()},
             status=LINK_CLOSED_STATUS[closed],
         )
     plan = link.plan
@@ -265,7 +286,8 @@ def consent_by_link(request, token: str):
         and _sign(request, form, plan, channel=ConsentChannel.LINK, link=link)
     )
     if signed:
-        return render(request, "plans/consent_link_closed.html", {"reason": "thanks"})
+        context = {"reason": "thanks", **_clinic_contact()}
+        return render(request, "plans/consent_link_closed.html", context)
     return _consent_page(request, plan, text, form, blocked, link=link)
 
 
@@ -293,6 +315,27 @@ def plan_consent(request, pk: int, plan_pk: int):
     blocked = plan_blocked_reason(plan=plan)
     form = _consent_form(request, text)
     if request.method == "POST" and form.is_valid() and _sign(request, form, plan, by=request.user):
-        messages.success(request, "Thank you. The consent is signed and the plan accepted.")
-        return _to_detail(plan)
+        # The tablet is in the patient's hands: a thank-you screen, not the staff plan page,
+        # and every other page leads back to it until a staff member's password is entered.
+        done = reverse("plans:plan-consent-done", args=[plan.patient_id, plan.pk])
+        request.session[TABLET_HANDBACK] = done
+        return redirect(done)
     return _consent_page(request, plan, text, form, blocked)
+
+
+@staff_permission_required("plans.view_plan", "plans.record_consent")
+def plan_consent_done(request, pk: int, plan_pk: int):
+    """After signing on the tablet: thank the patient and ask for the tablet back. Only the
+    staff member's password leaves this screen, for the plan page."""
+    plan = _plan(request, pk, plan_pk)
+    form = StaffReturnForm(request.POST or None, user=request.user, request=request)
+    if request.method == "POST":
+        if form.is_valid():
+            request.session.pop(TABLET_HANDBACK, None)
+            messages.success(request, "The consent is signed and the plan accepted.")
+            return _to_detail(plan)
+        messages.error(request, "That is not the password of the staff member logged in.")
+    context = {"first_name": plan.patient.first_name, "form": form, "plan": plan}
+    response = render(request, "plans/consent_done.html", {**context, **_clinic_contact()})
+    response["Cache-Control"] = "no-store"
+    return response

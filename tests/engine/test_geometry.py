@@ -3,7 +3,7 @@
 from decimal import Decimal as D
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from treatments.engine.geometry import (
@@ -250,6 +250,7 @@ def test_split_uses_the_fewest_sessions(sites, cap):
     assert all(part <= cap for part in split)
 
 
+@settings(deadline=None)
 @given(
     xs=st.lists(st.floats(min_value=3, max_value=50), min_size=1, max_size=5),
     w=st.floats(min_value=2, max_value=30),

@@ -175,10 +175,21 @@ def test_vials_follow_the_zone(width, vials):
     h=st.integers(min_value=1, max_value=14),
     dw=st.integers(min_value=0, max_value=5),
 )
-def test_a_larger_zone_never_costs_less(w, h, dw):
+def test_a_larger_zone_never_needs_fewer_vials_per_treatment(w, h, dw):
+    """One treatment of a larger zone takes at least as many vials (the course may hold
+    fewer treatments of it when the label's 6 sessions run out, which is warned about)."""
     small, _ = options(area(zone=rect(10, 10, w, h)))
     large, _ = options(area(zone=rect(10, 10, w + dw, h)))
     if INJECTION in small and INJECTION in large:
-        assert large[INJECTION].cost.subtotal >= small[INJECTION].cost.subtotal
+        small_plan, large_plan = small[INJECTION].area_plans[0], large[INJECTION].area_plans[0]
+        assert large_plan.charges[0].units_per_round >= small_plan.charges[0].units_per_round
+        assert large_plan.sessions <= 6
         for session in large[INJECTION].sessions:
             assert sum(a.units for a in session.areas) <= 5
+
+
+def test_when_the_label_sessions_run_out_the_plan_says_so():
+    found, _ = options(area(zone=rect(10, 10, 16, 10)))  # 160 sites: 4 sessions each time
+    injection = found[INJECTION]
+    assert injection.area_plans[0].sessions == 4  # one treatment of the zone
+    assert any("only 1 treatment of the zone fit the 6 sessions" in w for w in injection.warnings)

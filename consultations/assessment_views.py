@@ -116,6 +116,25 @@ def assessment_map_preview(request):
     return JsonResponse({"html": html, "errors": errors})
 
 
+def _area_maps(assessment) -> list[dict]:
+    """The mapped areas drawn with what each treatment gets from them (the catalog is read
+    only when some area has a map)."""
+    mapped = [row for row in assessment.areas.all() if row.has_map]
+    if not mapped:
+        return []
+    catalog = catalog_snapshot()
+    return [
+        maps.area_map(
+            area_code=row.area.code,
+            area_name=row.area.name,
+            points=row.zone_points or [],
+            placements=row.placements or [],
+            catalog=catalog,
+        )
+        for row in mapped
+    ]
+
+
 @staff_permission_required("consultations.view_assessment")
 def assessment_detail(request, pk: int, assessment_pk: int):
     """The assessment, the conditions the engine sees, and the panels other apps register
@@ -136,6 +155,7 @@ def assessment_detail(request, pk: int, assessment_pk: int):
                 assessment=assessment, screening=screening
             ),
             "panels": panels_for(request, assessment, page=ASSESSMENT_PAGE),
+            "area_maps": _area_maps(assessment),
             "age": patient.age_on(timezone.localdate()),
         },
     )

@@ -157,3 +157,18 @@ def test_text_forms_round_trip():
     text = maps.format_placements(placed, catalog.applicators)
     assert text == "Large vacuum cup @ 1, 2\nLaser applicator @ 3, 4"
     assert maps.parse_placements(text, catalog.applicators) == placed
+
+
+def test_the_assessment_page_draws_the_saved_map(client_for, provider):
+    patient = PatientFactory()
+    client = client_for(provider)
+    response = post(
+        client,
+        patient,
+        zone_points="26, 30; 34, 30; 34, 35; 26, 35",
+        placements="Large vacuum cup @ 26, 33",
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert 'data-testid="assessment-maps"' in page
+    assert page.count("data-map-site") == 40
+    assert "1 placement (1 x Large vacuum cup (35 min)): 1 cycle" in page

@@ -110,5 +110,6 @@ def test_provider_maps_the_upper_back_and_the_plan_follows(live_server, tablet, 
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     text = " ".join(text.split())
     assert "Treatment map" in text
+    assert "Upper back · Back view · cm" in text  # drawn by the SVG itself, not the caption
     assert "2 placements (2 x Large vacuum cup (35 min)): 2 cycles" in text
     assert "Large vacuum cup at 26, 33 cm" in text

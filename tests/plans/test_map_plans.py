@@ -102,6 +102,7 @@ def test_the_pdf_shows_the_map(assessment, provider, client_for):
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
     text = " ".join(text.split())
     assert "Treatment map" in text
+    assert "Upper back · Back view · cm" in text  # drawn by the SVG itself, not the caption
     assert "Large vacuum cup at 26, 33 cm" in text
     assert "2 placements (2 x Large vacuum cup (35 min)): 2 cycles" in text
 

@@ -1,5 +1,6 @@
 """Project-wide request guards."""
 
+import math
 import time
 from urllib.parse import urlencode
 
@@ -101,7 +102,7 @@ class IdleSessionMiddleware:
         ):
             request.session[LAST_ACTIVITY] = int(now)
             remaining = timeout
-        request.idle_remaining = int(remaining)  # type: ignore[attr-defined]
+        request.idle_remaining = math.ceil(remaining)  # type: ignore[attr-defined]
         request.idle_warning = settings.SESSION_IDLE_WARNING  # type: ignore[attr-defined]
         return self.get_response(request)
 
@@ -109,13 +110,16 @@ class IdleSessionMiddleware:
     def _expire(request: HttpRequest) -> HttpResponse:
         minutes = max(1, round(settings.SESSION_IDLE_TIMEOUT / 60))
         logout(request)
-        if _wants_json(request):
-            return JsonResponse({"detail": "Your session ended; sign in again."}, status=401)
+        # Also for the page's own check (JSON): the page then reloads into the login page.
         messages.info(
             request,
             f"You were signed out after {minutes} minute{'s' if minutes != 1 else ''} "
             "without activity, to keep patients' records private.",
         )
+        if request.path == reverse("session-activity"):
+            return JsonResponse({"remaining": 0})  # the page's own question, answered
+        if _wants_json(request):
+            return JsonResponse({"detail": "Your session ended; sign in again."}, status=401)
         return redirect(_with_next(reverse("login"), request))
 
 

@@ -1,3 +1,5 @@
+import logging
+
 from axes.admin import AccessAttemptAdmin
 from axes.models import AccessAttempt
 from django.contrib import admin, messages
@@ -12,6 +14,7 @@ from clinic.models import ApiToken
 from clinic.roles import ROLE_NAMES
 
 User = get_user_model()
+logger = logging.getLogger("contour.security")
 
 # What a Clinic admin sees of a staff account: who it is, whether it may sign in, and its
 # role. Superuser status and single permissions stay with superusers.
@@ -63,6 +66,7 @@ class StaffUserAdmin(UserAdmin):
             model.objects.filter(user__in=users).delete()
         if users:
             names = ", ".join(sorted(u.get_username() for u in users))
+            logger.warning("2FA: %s reset two-factor sign-in for %s", request.user, names)
             self.message_user(request, f"Two-factor sign-in reset for {names}.", messages.SUCCESS)
 
     @admin.display(description="Roles")

@@ -6,6 +6,7 @@ admin's act (the "Reset two-factor sign-in" action on the staff accounts admin),
 password alone can never swap the second factor.
 """
 
+import logging
 from urllib.parse import urlencode
 
 import segno
@@ -25,6 +26,8 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.security import two_factor_required
+
+logger = logging.getLogger("contour.security")
 
 APP_DEVICE_NAME = "Authenticator app"
 BACKUP_DEVICE_NAME = "Backup codes"
@@ -77,6 +80,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])
         if device is not None:
+            logger.info("2FA: %s verified with %s", user.get_username(), device.persistent_id)
             _verified(request, device)
             if isinstance(device, StaticDevice):
                 left = device.token_set.count()
@@ -86,6 +90,7 @@ def verify(request: HttpRequest) -> HttpResponse:
                     "Ask a Clinic admin to reset your two-factor sign-in if your phone is lost.",
                 )
             return redirect(_next_url(request))
+        logger.warning("2FA: wrong code for %s", user.get_username())
         form.add_error("code", "That code is not right, has expired or was already used.")
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)}
@@ -142,6 +147,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 locked.confirmed = True
                 locked.save(update_fields=["confirmed"])
                 codes = _backup_codes(user)
+                logger.info("2FA: %s enrolled an authenticator", user.get_username())
                 _verified(request, locked)
                 return render(
                     request,

@@ -295,3 +295,17 @@ def test_production_requires_it_for_clinic_admins_and_providers():
 
 def test_debugs_demo_logins_need_no_second_factor():
     assert required_roles(DEBUG="1") == []
+
+
+def test_codes_enrolments_and_resets_are_logged(provider, caplog):
+    device = enrolled(provider)
+    client = signed_in(provider)
+    with caplog.at_level("INFO", logger="contour.security"):
+        client.post(reverse("two-factor-verify"), {"code": "999999"})
+        wait_out_the_throttle(device)
+        client.post(reverse("two-factor-verify"), {"code": code_for(device)})
+    messages = [r.getMessage() for r in caplog.records if r.name == "contour.security"]
+    assert messages == [
+        "2FA: wrong code for priya",
+        f"2FA: priya verified with {device.persistent_id}",
+    ]

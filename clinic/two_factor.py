@@ -91,7 +91,11 @@ def verify(request: HttpRequest) -> HttpResponse:
                 )
             return redirect(_next_url(request))
         logger.warning("2FA: wrong code for %s", user.get_username())
-        form.add_error("code", "That code is not right, has expired or was already used.")
+        form.add_error(
+            "code",
+            "That code is not right, has expired or was already used. Wait a few seconds "
+            "before the next try: each wrong code makes the wait longer.",
+        )
     return render(
         request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)}
     )

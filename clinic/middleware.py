@@ -46,7 +46,7 @@ class SecurityHeadersMiddleware:
     """Headers every response gets besides the CSP: no browser feature the app does not use
     (Permissions-Policy), and nothing of ours kept by a shared computer's browser or a proxy:
     every page, photo, PDF, calendar file and API answer is ``no-store, private``; only the
-    static files (served before this, by WhiteNoise) stay cacheable."""
+    static files (WhiteNoise answers them further in, with its own caching headers) keep theirs."""
 
     def __init__(self, get_response):
         self.get_response = get_response

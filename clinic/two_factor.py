@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
@@ -58,7 +58,7 @@ def _next_url(request: HttpRequest) -> str:
         url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return url
-    return settings.LOGIN_REDIRECT_URL
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
 def _verified(request: HttpRequest, device) -> None:
@@ -75,7 +75,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     if user.is_verified() or not two_factor_required(user):
         return redirect(_next_url(request))
     if not user_has_device(user):
-        return redirect("two-factor-setup")
+        return redirect(f"{reverse('two-factor-setup')}?{urlencode({'next': _next_url(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["code"])

@@ -309,3 +309,14 @@ def test_codes_enrolments_and_resets_are_logged(provider, caplog):
         "2FA: wrong code for priya",
         f"2FA: priya verified with {device.persistent_id}",
     ]
+
+
+def test_without_a_next_page_enrolment_continues_to_the_dashboard(provider):
+    client = signed_in(provider)
+    assert client.get(reverse("two-factor-verify"))["Location"] == (
+        reverse("two-factor-setup") + "?next=%2F"
+    )
+    client.get(reverse("two-factor-setup"))
+    device = TOTPDevice.objects.get(user=provider)
+    done = client.post(reverse("two-factor-setup"), {"code": code_for(device)})
+    assert f'href="{reverse("dashboard")}"' in done.content.decode()

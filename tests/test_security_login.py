@@ -56,6 +56,17 @@ def test_every_attempt_is_logged(provider):
     assert not AccessAttempt.objects.filter(username="priya").exists()
 
 
+def test_attempts_while_locked_are_logged_too(provider):
+    client = Client()
+    for attempt in range(5):
+        sign_in(client, "priya", f"wrong-{attempt}")
+    assert sign_in(client, "priya", "pw").status_code == 429
+    assert sign_in(client, "priya", "guess").status_code == 429
+    rows = AccessFailureLog.objects.filter(username="priya").order_by("attempt_time")
+    assert rows.count() == 7
+    assert [row.locked_out for row in rows] == [False] * 4 + [True] * 3
+
+
 def test_the_limit_and_the_cool_off_come_from_the_settings(provider, settings):
     from datetime import timedelta
 

@@ -117,6 +117,8 @@ def qr_svg(url: str) -> str:
         light="#fff",
         title="QR code for your authenticator app",
         svgclass="qr-code",
+        lineclass=None,
+        omitsize=True,  # a viewBox instead: the CSS sizes it and it scales down on phones
     )
 
 

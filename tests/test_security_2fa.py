@@ -75,7 +75,7 @@ def test_enrolment_shows_a_qr_code_then_a_code_confirms_it(provider):
     page = client.get(reverse("two-factor-setup") + "?next=/patients/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert '<svg width="' in html and 'class="qr-code"' in html  # drawn on the server
+    assert '<svg viewBox="' in html and 'class="qr-code"' in html  # drawn on the server
     assert "<img" not in html.split('data-testid="totp-qr"')[1].split("</div>")[0]
     device = TOTPDevice.objects.get(user=provider, confirmed=False)
     # The same device (and QR code) on a reload, so a scan before the reload still counts.

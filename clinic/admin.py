@@ -1,13 +1,20 @@
+import logging
+
+from axes.admin import AccessAttemptAdmin
+from axes.models import AccessAttempt
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.models import ApiToken
 from clinic.roles import ROLE_NAMES
 
 User = get_user_model()
+logger = logging.getLogger("contour.security")
 
 # What a Clinic admin sees of a staff account: who it is, whether it may sign in, and its
 # role. Superuser status and single permissions stay with superusers.
@@ -37,6 +44,30 @@ class StaffUserAdmin(UserAdmin):
 
     list_display = ("username", "first_name", "last_name", "email", "roles", "is_active")
     list_filter = ("is_active", "groups")
+    actions = ["reset_two_factor"]
+
+    @admin.action(
+        description="Reset two-factor sign-in (they enrol a new phone at their next sign-in)",
+        permissions=["change"],
+    )
+    def reset_two_factor(self, request, queryset):
+        # Nobody resets their own second factor: that would let a stolen password replace it.
+        if queryset.filter(pk=request.user.pk).exists():
+            self.message_user(
+                request,
+                "You cannot reset your own two-factor sign-in; ask another Clinic admin.",
+                messages.ERROR,
+            )
+            queryset = queryset.exclude(pk=request.user.pk)
+        if not request.user.is_superuser:
+            queryset = queryset.filter(is_superuser=False)
+        users = list(queryset)
+        for model in (TOTPDevice, StaticDevice):
+            model.objects.filter(user__in=users).delete()
+        if users:
+            names = ", ".join(sorted(u.get_username() for u in users))
+            logger.warning("2FA: %s reset two-factor sign-in for %s", request.user, names)
+            self.message_user(request, f"Two-factor sign-in reset for {names}.", messages.SUCCESS)
 
     @admin.display(description="Roles")
     def roles(self, obj) -> str:
@@ -108,3 +139,27 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
         self.message_user(request, f"{count} token(s) revoked.")
+
+
+# The authenticator devices hold the users' secret keys: nobody manages them one by one in the
+# admin (their QR codes would let another person sign in as the user). A Clinic admin resets a
+# user's second factor with the staff accounts' action instead.
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
+
+
+admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class LockoutAdmin(AccessAttemptAdmin):
+    """Failed sign-ins per username and address (django-axes). Unlocking deletes the record:
+    the count starts again from zero."""
+
+    actions = ["unlock"]
+
+    @admin.action(description="Unlock the selected sign-ins", permissions=["delete"])
+    def unlock(self, request, queryset):
+        count, _ = queryset.delete()
+        self.message_user(request, f"{count} sign-in lock(s) cleared.", messages.SUCCESS)

@@ -27,6 +27,11 @@ PERMISSIONS = {
         "clinic.add_apitoken",
         "clinic.change_apitoken",
         "clinic.delete_apitoken",
+        # Sign-in throttling (django-axes): see who was locked out and unlock them.
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
+        "axes.view_accesslog",
+        "axes.view_accessfailurelog",
     ],
 }
 

@@ -206,3 +206,98 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
 }
+
+# === Security: sign-in and headers (issue 11, authentication half) ===========================
+# Kept in one block so that other security settings (the audit trail) merge beside it.
+from datetime import timedelta  # noqa: E402
+
+from csp.constants import NONE, SELF  # noqa: E402
+
+INSTALLED_APPS[INSTALLED_APPS.index("clinic") : INSTALLED_APPS.index("clinic")] = [
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
+]
+
+
+def _after(existing: str, *added: str) -> None:
+    at = MIDDLEWARE.index(existing) + 1
+    MIDDLEWARE[at:at] = list(added)
+
+
+# CSP on every response (also the error pages); our headers (Permissions-Policy, no-store).
+_after("django.middleware.security.SecurityMiddleware", "csp.middleware.CSPMiddleware")
+_after("csp.middleware.CSPMiddleware", "clinic.middleware.SecurityHeadersMiddleware")
+# Who is verified (django-otp), idle sessions end, then unverified staff go to their 2nd step.
+_after(
+    "django.contrib.auth.middleware.AuthenticationMiddleware", "django_otp.middleware.OTPMiddleware"
+)
+_after(
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.middleware.IdleSessionMiddleware",
+    "clinic.middleware.StaffTwoFactorMiddleware",
+)
+# django-axes wants to be last: it turns a locked-out sign-in into the lockout page.
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+
+# Argon2 first: new passwords are hashed with it and older hashes upgrade at the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+
+# Login throttling (django-axes): a username from one address is locked after AXES_FAILURE_LIMIT
+# failures for AXES_COOLOFF_MINUTES; a Clinic admin unlocks it in the admin (Access attempts).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failed attempt gets its own row
+AXES_LOCKOUT_CALLABLE = "clinic.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "clinic.security.client_ip"
+# How many proxies in front of the app append to X-Forwarded-For (0: use the peer address).
+TRUSTED_PROXY_COUNT = envint("TRUSTED_PROXY_COUNT", 0)
+
+# Two-factor sign-in (django-otp) for these roles (superusers too, whenever the list is not
+# empty). Off by default with DEBUG so that `make run`'s demo logins need no phone.
+STAFF_2FA_REQUIRED_ROLES = envlist(
+    "STAFF_2FA_REQUIRED_ROLES", "" if DEBUG else "Clinic admin,Provider"
+)
+OTP_TOTP_ISSUER = CLINIC_NAME
+STAFF_2FA_BACKUP_CODES = 10
+
+# A staff session ends after this long without a request; a warning shows before it does.
+SESSION_IDLE_TIMEOUT = envint("SESSION_IDLE_TIMEOUT_MINUTES", 30) * 60
+SESSION_IDLE_WARNING = envint("SESSION_IDLE_WARNING_SECONDS", 120)
+
+# Strict Content-Security-Policy (django-csp): scripts and styles only from our static files.
+# Images may be data: URLs (Bootstrap's icons in its CSS, a drawn signature).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+# Powerful browser features nobody needs here (the photo upload is a plain file input).
+PERMISSIONS_POLICY = (
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
+    "browsing-topics=()"
+)
+# === end of the sign-in and headers block ===================================================

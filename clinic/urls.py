@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from clinic import views
+from clinic import two_factor, views
 from clinic.api import api
 from clinic.forms import StyledAuthenticationForm, StyledPasswordChangeForm
 
@@ -23,6 +23,9 @@ urlpatterns = [
         auth_views.PasswordChangeView.as_view(form_class=StyledPasswordChangeForm),
         name="password_change",
     ),
+    path("accounts/two-factor/", two_factor.verify, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", two_factor.setup, name="two-factor-setup"),
+    path("accounts/session/", views.session_activity, name="session-activity"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -1,11 +1,16 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
+from django.views.decorators.http import require_http_methods
 
 from clinic.navigation import items_for
+from clinic.security import LAST_ACTIVITY
 
 
 @login_required
@@ -35,3 +40,15 @@ class LogoutWithMessageView(auth_views.LogoutView):
         response = super().post(request, *args, **kwargs)
         messages.info(request, "You are logged out.")
         return response
+
+
+@require_http_methods(["GET", "POST"])
+def session_activity(request):
+    """The idle clock for the page's warning: GET says how many seconds are left (without
+    counting as activity); POST ("Stay signed in") starts the clock again."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"remaining": 0}, status=401)
+    if request.method == "POST":
+        request.session[LAST_ACTIVITY] = int(time.time())
+        return JsonResponse({"remaining": settings.SESSION_IDLE_TIMEOUT})
+    return JsonResponse({"remaining": getattr(request, "idle_remaining", 0)})

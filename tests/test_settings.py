@@ -1,5 +1,6 @@
 """Settings come from the environment; production mistakes stop the app with one clear line."""
 
+import json
 import os
 import subprocess
 import sys
@@ -102,3 +103,54 @@ def test_deploy_check_passes_with_production_variables():
         timeout=120,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_turns_every_sign_in_safeguard_on():
+    """What `check --deploy` cannot see: the issue-11 safeguards in the production settings."""
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps({'mw': s.MIDDLEWARE, 'hashers': s.PASSWORD_HASHERS, "
+        "'backends': s.AUTHENTICATION_BACKENDS, 'roles': s.STAFF_2FA_REQUIRED_ROLES, "
+        "'limit': s.AXES_FAILURE_LIMIT, 'cooloff': s.AXES_COOLOFF_TIME.total_seconds(), "
+        "'idle': s.SESSION_IDLE_TIMEOUT, 'csp': s.CONTENT_SECURITY_POLICY['DIRECTIVES']}))"
+    )
+    result = run_python(code, SECRET_KEY="x" * 60, ALLOWED_HOSTS="clinic.example.com")
+    assert result.returncode == 0, result.stderr
+    conf = json.loads(result.stdout.strip().splitlines()[-1])
+    mw = conf["mw"]
+    assert mw[:3] == [
+        "django.middleware.security.SecurityMiddleware",
+        "csp.middleware.CSPMiddleware",
+        "clinic.middleware.SecurityHeadersMiddleware",
+    ]
+    auth = mw.index("django.contrib.auth.middleware.AuthenticationMiddleware")
+    assert mw[auth + 1] == "django_otp.middleware.OTPMiddleware"
+    assert mw.index("clinic.middleware.IdleSessionMiddleware") < mw.index(
+        "clinic.middleware.StaffTwoFactorMiddleware"
+    )
+    assert mw[-1] == "axes.middleware.AxesMiddleware"
+    assert conf["backends"][0] == "axes.backends.AxesStandaloneBackend"
+    assert conf["hashers"][0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert conf["roles"] == ["Clinic admin", "Provider"]
+    assert (conf["limit"], conf["cooloff"], conf["idle"]) == (5, 15 * 60, 30 * 60)
+    for directive in ("script-src", "style-src", "default-src"):
+        assert conf["csp"][directive] == ["'self'"]
+
+
+def test_the_safeguards_limits_come_from_the_environment():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.AXES_FAILURE_LIMIT, int(s.AXES_COOLOFF_TIME.total_seconds()), "
+        "s.SESSION_IDLE_TIMEOUT, s.SESSION_IDLE_WARNING, s.TRUSTED_PROXY_COUNT)"
+    )
+    result = run_python(
+        code,
+        SECRET_KEY="x" * 60,
+        AXES_FAILURE_LIMIT="8",
+        AXES_COOLOFF_MINUTES="60",
+        SESSION_IDLE_TIMEOUT_MINUTES="10",
+        SESSION_IDLE_WARNING_SECONDS="90",
+        TRUSTED_PROXY_COUNT="1",
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-5:] == ["8", "3600", "600", "90", "1"]

@@ -303,7 +303,7 @@ def test_photo_upload_and_staff_only_serving(
     served = client.get(reverse("appointments:photo", args=[photo.pk]))
     assert served.status_code == 200
     assert served["Content-Type"] == "image/png"
-    assert "no-store" in served["Cache-Control"]
+    assert served["Cache-Control"] == "no-store, private"
     assert (
         client_for(front_desk).get(reverse("appointments:photo", args=[photo.pk])).status_code
         == 403
@@ -400,10 +400,12 @@ def test_appointment_ics_and_the_provider_feed(client_for, booked, front_desk, c
     plan, (first, *_) = booked
     ics = client_for(front_desk).get(reverse("appointments:appointment-ics", args=[first.pk]))
     assert ics["Content-Type"].startswith("text/calendar")
+    assert ics["Cache-Control"] == "no-store, private"
     body = ics.content.decode().replace("\r\n ", "")  # unfold RFC 5545 long lines
     assert "BEGIN:VEVENT" in body and plan.patient.full_name in body
     feed = client.get(reverse("appointments:provider-feed", args=[clinic.profile.ical_token]))
     assert feed.status_code == 200
+    assert feed["Cache-Control"] == "no-store, private"
     feed_body = feed.content.decode().replace("\r\n ", "")
     assert feed_body.count("BEGIN:VEVENT") == 3
     # The feed, on a phone, shows the last name's initial only.

@@ -458,7 +458,7 @@ def test_after_signing_the_tablet_asks_for_staff_to_take_it_back(client_for, pro
     assert plan.patient.last_name not in html  # no patient data beyond the first name
     assert 'data-testid="nav-links"' not in html  # no staff navigation
     assert reverse("consultations:patient-list") not in html
-    assert page["Cache-Control"] == "no-store"
+    assert page["Cache-Control"] == "no-store, private"  # every page (clinic.middleware)
     wrong = client.post(url("plan-consent-done", plan), {"password": "not-it"})
     assert wrong.status_code == 200
     assert "not the password" in wrong.content.decode()

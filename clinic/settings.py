@@ -296,7 +296,7 @@ CONTENT_SECURITY_POLICY = {
 }
 # Powerful browser features nobody needs here (the photo upload is a plain file input).
 PERMISSIONS_POLICY = (
-    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+    "camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
     "hid=(), midi=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=(), "
     "browsing-topics=()"
 )

@@ -41,6 +41,7 @@ def tablet(browser):
 
 def tap_cm(page, svg, x_cm: float, y_cm: float, width_cm: float = 60, height_cm: float = 110):
     """Tap the diagram at a point given in centimetres on the body."""
+    svg.wait_for(state="visible")  # the preview redraws after each change
     box = svg.bounding_box()
     svg.tap(position={"x": box["width"] * x_cm / width_cm, "y": box["height"] * y_cm / height_cm})
 

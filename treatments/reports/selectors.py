@@ -6,6 +6,7 @@ Each function states its number of queries; tests/reports holds them to it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -20,7 +21,6 @@ from django.db.models import (
     FloatField,
     OuterRef,
     Q,
-    StdDev,
     Subquery,
     Sum,
     Value,
@@ -282,6 +282,13 @@ def attendance(*, period: Period, now: datetime) -> list[AttendanceRow]:
 # --- Measured against assumed reduction (1 query) --------------------------------------------
 
 
+def _sample_sd(n: int, mean: float | None, squares: float | None) -> float | None:
+    if n < 2 or mean is None or squares is None:
+        return None
+    variance = (squares - n * mean * mean) / (n - 1)
+    return math.sqrt(max(variance, 0.0))
+
+
 @dataclass(frozen=True)
 class OutcomeRow:
     treatment_id: int
@@ -332,8 +339,10 @@ def outcome_evidence() -> list[OutcomeRow]:
         .annotate(
             n_patients=Count(f"{plan}__patient", distinct=True),
             n_sessions=Sum("sessions_before"),
+            n_rows=Count("pk"),
             mean=Avg("rate"),
-            sd=StdDev("rate", sample=True),
+            # The spread from sums (SQLite's STDDEV_SAMP fails on a single row).
+            squares=Sum(F("rate") * F("rate")),
         )
         .order_by(f"{plan}__treatment__sort_order", "area__sort_order")
     )
@@ -347,7 +356,7 @@ def outcome_evidence() -> list[OutcomeRow]:
                 n_patients=r["n_patients"],
                 n_sessions=int(r["n_sessions"] or 0),
                 mean=r["mean"],
-                sd=r["sd"],
+                sd=_sample_sd(r["n_rows"], r["mean"], r["squares"]),
             ),
         )
         for r in rows

@@ -60,9 +60,13 @@ def _page(request, *, name: str, title: str, intro: str, build, with_period: boo
     form = None
     period = None
     if with_period:
-        form = PeriodForm(request.GET or None, today=timezone.localdate())
-        if not request.GET:
-            form = PeriodForm({}, today=timezone.localdate())
+        today = timezone.localdate()
+        data = request.GET
+        if not (data.get("first") or data.get("last")):
+            default = sel.Period.default(today)
+            data = data.copy()
+            data.update({"first": default.first.isoformat(), "last": default.last.isoformat()})
+        form = PeriodForm(data, today=today)
         if form.is_valid():
             period = form.cleaned_data["period"]
     tables = build(period) if (period is not None or not with_period) else []

@@ -54,7 +54,9 @@ def test_the_demo_clinic_is_in_motion(seeded):
     assert Appointment.objects.filter(
         status="booked", start__date__gt=today + datetime.timedelta(days=7)
     ).exists()
-    assert Appointment.objects.filter(status="done", start__date__lt=today - datetime.timedelta(days=150)).exists()
+    assert Appointment.objects.filter(
+        status="done", start__date__lt=today - datetime.timedelta(days=150)
+    ).exists()
     assert {"no_show", "cancelled"} <= set(Appointment.objects.values_list("status", flat=True))
     done = Appointment.objects.filter(status="done")
     assert done.count() >= 30

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.appointments.factories import (
-    PatientFactory,
     accepted_plan,
     appointment_at,
     area,

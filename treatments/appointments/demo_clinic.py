@@ -164,6 +164,7 @@ class Seeder:
         self.desk = desk
         self.rng = random.Random(14)
         self.diary = Diary()
+        self.rebooked = 0
         self.areas = {a.code: a for a in BodyArea.objects.all()}
         self.rooms = list(Room.objects.filter(active=True))
         self.devices = {
@@ -298,10 +299,10 @@ class Seeder:
                 self.measure(appointment, j, s, done, last_done, unit)
                 done += 1
             else:
-                if day < self.today:  # the next session is booked for this week
-                    start = self.diary.book(
-                        self.today + dt.timedelta(days=s.plan_id % 4), s.duration_minutes
-                    )
+                if day < self.today:  # the next session is booked for this week (today first)
+                    when = self.today + dt.timedelta(days=self.rebooked % 4)
+                    self.rebooked += 1
+                    start = self.diary.book(when, s.duration_minutes)
                     day = start.date()
                     s.planned_date = day
                     s.save(update_fields=["planned_date"])

@@ -110,6 +110,13 @@ def _plan_data(plan: Plan) -> tuple[list[AssessmentArea], list[Appointment], int
     return baseline, appointments, plan.sessions.count()
 
 
+def plan_area_outcomes(*, plan: Plan) -> list[AreaOutcome]:
+    """One plan's outcomes (its sessions page): 4 queries."""
+    if plan.assessment_id is None:
+        return []
+    return area_outcomes(plan, *_plan_data(plan))
+
+
 @transaction.atomic
 def outcome_warnings_sync(*, plan: Plan) -> list[OutcomeWarning]:
     """Raise, refresh or withdraw the plan's warnings from its measurements. A reviewed warning

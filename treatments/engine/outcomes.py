@@ -65,6 +65,10 @@ def _say(value: Decimal) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
+def _day(d: date) -> str:
+    return f"{d:%b} {d.day}, {d.year}"
+
+
 def _sessions(n: int) -> str:
     return f"{n} session{'s' if n != 1 else ''}"
 
@@ -227,8 +231,8 @@ def paradoxical_hyperplasia(
                     course.area,
                     m.day,
                     f"Possible paradoxical adipose hyperplasia: {course.area} measured "
-                    f"{_say(m.pinch_mm)} mm on {m.day.isoformat()}, {days} days after "
-                    f"cryolipolysis on {treated.isoformat()}, when it was {_say(was)} mm "
+                    f"{_say(m.pinch_mm)} mm on {_day(m.day)}, {days} days after "
+                    f"cryolipolysis on {_day(treated)}, when it was {_say(was)} mm "
                     f"({_say(m.pinch_mm - was)} mm thicker). Examine the area; it may need a "
                     "surgical opinion.",
                 )

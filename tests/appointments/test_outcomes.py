@@ -2,6 +2,7 @@
 warnings a provider reviews (raised when a session is recorded)."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -17,6 +18,7 @@ from treatments.appointments.models import OutcomeWarning, TreatedArea
 pytestmark = pytest.mark.django_db
 
 NOW = timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0)
+SLOTS = itertools.count()  # one provider: the database refuses overlapping sessions
 
 
 def course(provider, pinches, *, treatment="cryolipolysis", code="flanks", baseline=34, gap=56):
@@ -34,7 +36,7 @@ def course(provider, pinches, *, treatment="cryolipolysis", code="flanks", basel
     plan.assessment = assessment
     plan.option = {"spec": {"reduction_percent": "20.00"}}
     plan.save(update_fields=["assessment", "option"])
-    first = NOW - datetime.timedelta(days=7 + gap * (len(pinches) - 1))
+    first = NOW - datetime.timedelta(days=7 + gap * (len(pinches) - 1), minutes=40 * next(SLOTS))
     made = []
     for session, pinch in zip(plan.sessions.order_by("number"), pinches, strict=False):
         start = first + datetime.timedelta(days=gap * (session.number - 1))

@@ -99,7 +99,8 @@ def test_clinic_admin_reads_funnel_utilisation_and_outcomes_and_downloads_a_csv(
     page.get_by_test_id("nav-links").get_by_role("link", name="Utilisation").click()
     utilisation = page.get_by_test_id("report-utilisation")
     expect(utilisation.locator("svg")).to_contain_text("Priya Shah (provider)")
-    expect(utilisation.get_by_role("row", name="Room 1").first).to_be_visible()
+    expect(utilisation.get_by_role("columnheader", name="Room 1 (room)")).to_be_visible()
+    expect(utilisation.locator("tbody tr").first).to_contain_text("%")
 
     page.get_by_test_id("nav-links").get_by_role("link", name="Treatment outcomes").click()
     outcomes = page.get_by_test_id("report-outcomes")

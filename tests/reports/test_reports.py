@@ -4,6 +4,7 @@ fixed number of queries however much data there is."""
 import csv
 import datetime
 import io
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -44,6 +45,9 @@ def status_history(plan, day, *statuses):
         PlanStatusChange.objects.filter(pk=change.pk).update(at=_at(day))
 
 
+SLOTS = itertools.count()  # one provider: the database refuses overlapping sessions
+
+
 def measured_course(
     provider, *, pinch_at: list[str], baseline=30, day=None, treatment="cryolipolysis"
 ):
@@ -62,9 +66,11 @@ def measured_course(
     plan.save(update_fields=["assessment"])
     day = day or timezone.localdate() - datetime.timedelta(days=90)
     for session, pinch in zip(plan.sessions.order_by("number"), pinch_at, strict=True):
+        slot = next(SLOTS)
         a = appointment_at(
             session,
-            _at(_weekday(day + datetime.timedelta(days=7 * (session.number - 1)))),
+            _at(_weekday(day + datetime.timedelta(days=7 * (session.number - 1))), 8)
+            + datetime.timedelta(minutes=30 * (slot % 20), days=slot // 20),
             provider=provider,
             status="done",
         )

@@ -87,3 +87,52 @@ def grouped_bars(
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def grouped_hbars(
+    title: str,
+    categories: Sequence[str],
+    series: dict[str, Sequence[float]],
+    *,
+    fmt=lambda v: f"{v:,.0f}",
+) -> str:
+    """Horizontal bars: one group per category (its label on the left, room for long names),
+    one thin bar per series with its value at the end; a legend on top. Empty gives ""."""
+    if not categories or not series:
+        return ""
+    high = max((v for values in series.values() for v in values), default=0) or 1.0
+    bar_h, label_w, bar_w, width = 16, 300, 340, 760
+    group_h = bar_h * len(series) + 14
+    height = 50 + group_h * len(categories)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'class="report-chart" font-family="system-ui, sans-serif" font-size="14">'
+        f"<title>{escape(title)}</title>"
+        f'<text x="0" y="18" font-weight="600" fill="#1f2a2e">{escape(title)}</text>'
+    ]
+    x = label_w
+    for n, name in enumerate(series):
+        out.append(
+            f'<rect x="{x}" y="26" width="14" height="14" fill="{PALETTE[n % len(PALETTE)]}"/>'
+            f'<text x="{x + 20}" y="38" fill="#1f2a2e">{escape(name)}</text>'
+        )
+        x += 40 + 8 * len(name)
+    for i, category in enumerate(categories):
+        top = 50 + i * group_h
+        out.append(
+            f'<text x="{label_w - 8}" y="{top + group_h / 2 + 2:.1f}" text-anchor="end" '
+            f'fill="#1f2a2e">{escape(category)}</text>'
+        )
+        for n, (name, values) in enumerate(series.items()):
+            value = values[i]
+            w = max(0.0, value / high) * bar_w
+            y = top + n * bar_h
+            out.append(
+                f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h - 3}" '
+                f'fill="{PALETTE[n % len(PALETTE)]}"><title>{escape(category)}, {escape(name)}: '
+                f"{escape(fmt(value))}</title></rect>"
+                f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h - 4}" font-size="12" '
+                f'fill="#1f2a2e">{escape(fmt(value))}</text>'
+            )
+    out.append("</svg>")
+    return "".join(out)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime
 from dataclasses import dataclass, field
 
 from django.http import HttpResponse
@@ -197,52 +198,54 @@ def business(request):
 # --- Utilisation (Clinic admins and the front desk) ------------------------------------------
 
 
+def _utilisation_table(period: sel.Period) -> Table:
+    """One row per week, one column per provider, room and device: its share of the time
+    available that was booked."""
+    rows = sel.utilisation(period=period)
+    resources = list(dict.fromkeys((r.kind, r.name) for r in rows))
+    cells = {(r.week, r.kind, r.name): r for r in rows}
+    first = period.first - datetime.timedelta(days=period.first.weekday())
+    weeks = [
+        first + datetime.timedelta(days=7 * i) for i in range((period.last - first).days // 7 + 1)
+    ]
+    table = Table(
+        "utilisation",
+        "Utilisation per week",
+        ["Week of"] + [f"{name} ({kind.lower()})" for kind, name in resources],
+        note="Booked, done and missed sessions hold their provider, room and device; "
+        "available: the provider's working hours, the clinic's opening hours for rooms and "
+        "devices (closed days not deducted). Each cell: booked share (booked of available hours).",
+    )
+    for week in weeks:
+        line: list = [week.strftime("%b %d, %Y")]
+        for kind, name in resources:
+            r = cells.get((week, kind, name))
+            line.append(
+                f"{pct(r.utilisation)} ({r.booked_minutes / 60:.1f} of {r.available_minutes / 60:.0f} h)"
+                if r
+                else "0%"
+            )
+        table.rows.append(line)
+    totals: dict[tuple[str, str], list[int]] = {}
+    for r in rows:
+        t = totals.setdefault((r.kind, r.name), [0, 0])
+        t[0] += r.booked_minutes
+        t[1] += r.available_minutes
+    table.chart = charts.hbars(
+        "Utilisation over the period (weeks with bookings)",
+        [
+            (f"{name} ({kind.lower()})", (b / a if a else 0.0), pct(b / a if a else None))
+            for (kind, name), (b, a) in totals.items()
+        ],
+        high=1.0,
+    )
+    return table if rows else Table(table.slug, table.title, table.headers, note=table.note)
+
+
 @staff_permission_required(UTILISATION)
 def utilisation(request):
     def build(period):
-        rows = sel.utilisation(period=period)
-        table = Table(
-            "utilisation",
-            "Utilisation per week",
-            [
-                "Kind",
-                "Name",
-                "Week of",
-                "Sessions",
-                "Booked hours",
-                "Available hours",
-                "Utilisation",
-            ],
-            [
-                [
-                    r.kind,
-                    r.name,
-                    r.week.isoformat(),
-                    r.sessions,
-                    f"{r.booked_minutes / 60:.1f}",
-                    f"{r.available_minutes / 60:.1f}",
-                    pct(r.utilisation),
-                ]
-                for r in rows
-            ],
-            note="Booked, done and missed sessions hold their provider, room and device; "
-            "available: the provider's working hours, the clinic's opening hours for rooms "
-            "and devices (closed days not deducted).",
-        )
-        totals: dict[tuple[str, str], list[int]] = {}
-        for r in rows:
-            t = totals.setdefault((r.kind, r.name), [0, 0])
-            t[0] += r.booked_minutes
-            t[1] += r.available_minutes
-        table.chart = charts.hbars(
-            "Utilisation over the period",
-            [
-                (f"{name} ({kind.lower()})", (b / a if a else 0.0), pct(b / a if a else None))
-                for (kind, name), (b, a) in totals.items()
-            ],
-            high=1.0,
-        )
-        return [table]
+        return [_utilisation_table(period)]
 
     return _page(
         request,
@@ -302,14 +305,14 @@ def outcomes(request):
                     else ""
                 )
             table.rows.append(cells)
-        table.chart = charts.grouped_bars(
+        table.chart = charts.grouped_hbars(
             "Reduction per session: measured and assumed",
-            [f"{r.treatment.split(' (')[0]} · {r.area}" for r in rows],
+            [f"{r.treatment.split(' (')[0]} · {r.area.split(' (')[0]}" for r in rows],
             {
                 "Measured": [(r.evidence.mean or 0) * 100 for r in rows],
                 "Assumed": [r.evidence.assumed * 100 for r in rows],
             },
-            fmt=lambda v: f"{v:.0f}%",
+            fmt=lambda v: f"{v:.1f}%",
         )
         return [table]
 

@@ -8,6 +8,7 @@ indexed query; `outcome_warnings_sync` refreshes a plan's rows after a session i
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,8 @@ from treatments.appointments.models import (
 from treatments.catalog.models import BodyArea
 from treatments.engine import outcomes as engine
 from treatments.plans.models import Plan
+
+logger = logging.getLogger(__name__)
 
 CRYOLIPOLYSIS = "cryolipolysis"
 REVIEW = "appointments.review_outcomewarning"
@@ -175,8 +178,15 @@ def sync_after_record(sender, instance: Appointment, **kwargs) -> None:
     session_id = instance.plan_session_id
 
     def run() -> None:
-        plan = Plan.objects.select_related("treatment").filter(sessions__pk=session_id).first()
-        if plan is not None:
-            outcome_warnings_sync(plan=plan)
+        # Derived data: the record is already saved, so a failure here is logged rather than
+        # turned into an error page for the provider who recorded it.
+        try:
+            plan = Plan.objects.select_related("treatment").filter(sessions__pk=session_id).first()
+            if plan is not None:
+                outcome_warnings_sync(plan=plan)
+        except Exception:
+            logger.exception(
+                "Could not refresh the outcome warnings of plan session %s", session_id
+            )
 
     transaction.on_commit(run)

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "consultations",
     "treatments.plans",
     "treatments.appointments",
+    "treatments.reports",
     # Last, so that its post_migrate role sync runs after every app's permissions exist.
     "clinic",
 ]

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("treatments.catalog.urls")),
     path("", include("treatments.plans.urls")),
     path("", include("treatments.appointments.urls")),
+    path("", include("treatments.reports.urls")),
 ]
 
 handler403 = "clinic.views.permission_denied"

@@ -33,3 +33,26 @@ def test_labels_are_escaped():
     svg = progress_svg({"<script>x</script>": [ChartPoint("S & 1", D(10))]})
     assert "<script>" not in svg
     assert "&lt;script&gt;" in svg and "S &amp; 1" in svg
+
+
+def test_predicted_lines_are_dashed_beside_the_measured_ones():
+    measured = {"Flanks": [ChartPoint("Assessment", D(34)), ChartPoint("Session 2", D(33))]}
+    predicted = {
+        "Flanks": [
+            ChartPoint("Assessment", D(34)),
+            ChartPoint("Session 1", D(34)),
+            ChartPoint("Session 2", D("27.2")),
+            ChartPoint("After session 2", D("21.8")),
+        ]
+    }
+    svg = progress_svg(measured, predicted=predicted)
+    assert svg.count("<polyline") == 2
+    assert svg.count('stroke-dasharray="6 4"') == 2  # the line and its legend key
+    assert "Flanks (predicted), After session 2: 21.8 mm" in svg
+    assert ">predicted<" in svg
+    # The x axis follows the prediction's visits, measured ones in their place.
+    labels = ["Assessment", "Session 1", "Session 2", "After session 2"]
+    positions = [svg.index(f">{label}</text>") for label in labels]
+    assert positions == sorted(positions)
+    # Without measurements there is nothing to draw, prediction or not.
+    assert progress_svg({}, predicted=predicted) == ""

@@ -18,6 +18,7 @@ def test_every_app_registers_its_panels_in_journey_order():
         ("main", "intakes"),
         ("main", "assessments"),
         ("main", "plans"),
+        ("main", "outcome-warnings"),
         ("main", "progress"),
         ("side", "details"),
         ("side", "timeline"),

@@ -375,11 +375,12 @@ def test_patient_page_queries_do_not_grow_with_plans_and_sessions(
         # intakes: 7 intakes, 8 their responses;
         # assessments: 9 assessments with providers, 10 their areas, 11 the body areas;
         # plans: 12 plans with treatments, 13 their consents;
-        # progress: 14 plans with session counts, 15 their assessments' areas, 16 done
-        # sessions, 17 what they measured per area, 18 photos;
-        # timeline: 19 assessments, 20 plan status changes, 21 appointments;
-        # 22 the user's groups (the role badge in the header).
-        with django_assert_num_queries(22):
+        # outcome warnings: 14 the open ones;
+        # progress: 15 plans with session counts, 16 their assessments' areas, 17 done
+        # sessions, 18 what they measured per area, 19 photos;
+        # timeline: 20 assessments, 21 plan status changes, 22 appointments;
+        # 23 the user's groups (the role badge in the header).
+        with django_assert_num_queries(23):
             page = client.get(url_).content.decode()
         assert page.count('data-testid="plan-row"') == count
         assert page.count('data-testid="patient-progress"') == count

@@ -33,9 +33,11 @@ def _nice_ceiling(value: float) -> float:
     return float(top)
 
 
-def _labels(series: Mapping[str, Sequence[ChartPoint]]) -> list[str]:
+def _labels(*groups: Mapping[str, Sequence[ChartPoint]]) -> list[str]:
     """Every visit's label once, in the order the series first mention them."""
-    return list(dict.fromkeys(p.label for points in series.values() for p in points))
+    return list(
+        dict.fromkeys(p.label for series in groups for points in series.values() for p in points)
+    )
 
 
 @dataclass(frozen=True)
@@ -81,15 +83,31 @@ def _axes(frame: _Frame, unit: str) -> list[str]:
     return out
 
 
-def _line(frame: _Frame, name: str, points: Sequence[ChartPoint], colour: str, unit: str):
+DASH = ' stroke-dasharray="6 4"'
+
+
+def _line(
+    frame: _Frame,
+    name: str,
+    points: Sequence[ChartPoint],
+    colour: str,
+    unit: str,
+    *,
+    dashed: bool = False,
+):
     out = []
     coords = [(frame.x(p.label), frame.y(float(p.value))) for p in points]
+    dash = DASH if dashed else ""
     if len(coords) > 1:
         path = " ".join(f"{cx:.1f},{cy:.1f}" for cx, cy in coords)
-        out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2.5"/>')
-    for (cx, cy), p in zip(coords, points, strict=True):
+        width = "1.5" if dashed else "2.5"
         out.append(
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="4" fill="{colour}">'
+            f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="{width}"{dash}/>'
+        )
+    for (cx, cy), p in zip(coords, points, strict=True):
+        fill = "#fff" if dashed else colour
+        out.append(
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{3 if dashed else 4}" fill="{fill}" stroke="{colour}">'
             f"<title>{escape(name)}, {escape(p.label)}: {_fmt(float(p.value))} {escape(unit)}</title></circle>"
         )
     return out
@@ -98,18 +116,21 @@ def _line(frame: _Frame, name: str, points: Sequence[ChartPoint], colour: str, u
 def progress_svg(
     series: Mapping[str, Sequence[ChartPoint]],
     *,
+    predicted: Mapping[str, Sequence[ChartPoint]] | None = None,
     unit: str = "mm",
     title: str = "Pinch thickness per area",
     width: int = 640,
     height: int = 280,
 ) -> str:
     """A line chart: x = visits in order (the union of labels), y = value; one line per
-    series. Empty input gives an empty string."""
-    labels = _labels(series)
-    if not labels:
+    series, and each series' `predicted` line (same colour, dashed) when given. Empty input
+    gives an empty string."""
+    predicted = predicted or {}
+    if not any(series.values()):
         return ""
+    labels = _labels(predicted, series)
     left, right, top, bottom = 48, 48, 28, 44
-    values = [float(p.value) for points in series.values() for p in points]
+    values = [float(p.value) for group in (series, predicted) for ps in group.values() for p in ps]
     frame = _Frame(
         labels, left, top, width - left - right, height - top - bottom, _nice_ceiling(max(values))
     )
@@ -123,11 +144,20 @@ def progress_svg(
     legend_x = left
     for n, (name, points) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
+        if predicted.get(name):
+            out.extend(
+                _line(frame, f"{name} (predicted)", predicted[name], colour, unit, dashed=True)
+            )
         out.extend(_line(frame, name, points, colour, unit))
         out.append(
             f'<rect x="{legend_x}" y="8" width="12" height="4" fill="{colour}"/>'
             f'<text x="{legend_x + 16}" y="14" fill="#1f2a2e">{escape(name)}</text>'
         )
         legend_x += 24 + 7 * len(name)
+    if any(predicted.get(name) for name in series):
+        out.append(
+            f'<line x1="{legend_x}" y1="10" x2="{legend_x + 14}" y2="10" stroke="#56626a"{DASH}/>'
+            f'<text x="{legend_x + 18}" y="14" fill="#1f2a2e">predicted</text>'
+        )
     out.append("</svg>")
     return "".join(out)

@@ -3,6 +3,9 @@ from django.apps import apps
 
 def seed(stdout) -> None:
     seed_sessions(stdout)
+    from treatments.appointments.demo_clinic import seed_clinic
+
+    seed_clinic(stdout)
 
 
 # --- Sessions (issue 6): the clinic's hours, rooms, devices and the demo provider ----------

@@ -27,6 +27,7 @@ __all__ = [
     "AppointmentStatus",
     "Device",
     "OpeningHours",
+    "OutcomeWarning",
     "ProgressPhoto",
     "ProviderHours",
     "ProviderProfile",
@@ -344,3 +345,52 @@ class ProgressPhoto(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} photo, {self.appointment}"
+
+
+class OutcomeWarning(models.Model):
+    """A course's measured result a provider should look at (treatments.engine.outcomes: a
+    possible non-responder, possible paradoxical adipose hyperplasia). Raised and refreshed
+    when a session is recorded; shown on the patient page and the dashboard until a provider
+    marks it reviewed (who and when stay on the row)."""
+
+    NON_RESPONDER, PAH = "non_responder", "pah"
+    KINDS = [
+        (NON_RESPONDER, "Possible non-responder"),
+        (PAH, "Possible paradoxical adipose hyperplasia"),
+    ]
+
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="outcome_warnings"
+    )
+    area = models.ForeignKey("treatments.BodyArea", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=KINDS)
+    message = models.TextField()
+    measured_on = models.DateField(help_text="The measurement that raised it.")
+    raised_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "pk"]
+        permissions = [("review_outcomewarning", "Can mark outcome warnings reviewed")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "area", "kind"], name="one_outcome_warning_per_area_and_kind"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["-raised_at"],
+                condition=Q(reviewed_at__isnull=True),
+                name="outcome_warning_open_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.area}"
+
+    @property
+    def reviewed(self) -> bool:
+        return self.reviewed_at is not None

@@ -18,7 +18,7 @@ from django.utils.safestring import mark_safe
 from consultations.models import AssessmentArea
 from consultations.panels import Panel, register_panel
 from consultations.selectors import register_timeline_source
-from treatments.appointments import charts
+from treatments.appointments import charts, outcomes
 from treatments.appointments import selectors as sel
 from treatments.appointments.models import Appointment, ProgressPhoto, TreatedArea
 from treatments.plans import lifecycle
@@ -30,6 +30,7 @@ class PlanProgress:
     plan: Plan  # with `session_count` and `booked` (any appointment, even a cancelled one)
     progress: sel.Progress
     chart: str  # SVG markup, or "" with no measurement yet
+    outcomes: list[outcomes.AreaOutcome]  # per assessed area: the prediction and the verdict
 
     @property
     def booked(self) -> bool:
@@ -114,12 +115,16 @@ def _photo_pairs(photos: list[ProgressPhoto]) -> list:
     return pairs
 
 
-def _chart(progress: sel.Progress) -> str:
+def _chart(progress: sel.Progress, predicted: dict[str, list[charts.ChartPoint]]) -> str:
+    """Measured lines, with the plan's predicted pinch dashed beside them once a session has
+    been measured."""
     series = {
         name: [charts.ChartPoint(p.label, p.value) for p in points]
         for name, points in progress.series.items()
     }
-    return charts.progress_svg(series)
+    if not any(len(points) > 1 for points in series.values()):
+        predicted = {}
+    return charts.progress_svg(series, predicted=predicted)
 
 
 def patient_progress(*, patient, with_photos: bool) -> list[PlanProgress]:
@@ -134,13 +139,13 @@ def patient_progress(*, patient, with_photos: bool) -> list[PlanProgress]:
     photos = _photos(plans) if with_photos else {}
     items = []
     for plan in plans:
-        progress = _progress(
-            baselines.get(plan.assessment_id, []),
-            appointments.get(plan.pk, []),
-            photos.get(plan.pk, []),
-        )
+        baseline = baselines.get(plan.assessment_id, [])
+        done = appointments.get(plan.pk, [])
+        progress = _progress(baseline, done, photos.get(plan.pk, []))
+        found = outcomes.area_outcomes(plan, baseline, done, plan.session_count)
+        chart = _chart(progress, outcomes.predicted_series(found))
         # charts.progress_svg escapes every label.
-        items.append(PlanProgress(plan, progress, mark_safe(_chart(progress))))  # noqa: S308
+        items.append(PlanProgress(plan, progress, mark_safe(chart), found))  # noqa: S308
     return items
 
 
@@ -153,7 +158,23 @@ def load_progress(request, patient) -> dict:
     }
 
 
+def load_outcome_warnings(request, patient) -> dict:
+    return {
+        "warnings": outcomes.open_warnings(patient=patient),
+        "can_review": True,
+        "request": request,
+    }
+
+
 PANELS = (
+    # Clinical: only for those who may review them (providers and Clinic admins).
+    Panel(
+        "outcome-warnings",
+        "appointments/panels/outcome_warnings.html",
+        35,
+        load_outcome_warnings,
+        permission=outcomes.REVIEW,
+    ),
     Panel("progress", "appointments/panels/progress.html", 40, load_progress, permission=sel.VIEW),
 )
 

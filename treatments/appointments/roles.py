@@ -20,6 +20,8 @@ _RECORD = [
     "appointments.view_treatedarea",
     "appointments.view_progressphoto",
     "appointments.add_progressphoto",
+    "appointments.view_outcomewarning",
+    "appointments.review_outcomewarning",
 ]
 _RESOURCES = [
     f"appointments.{action}_{model}"

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments.appointments import views
+from treatments.appointments import outcome_views, views
 
 app_name = "appointments"
 
@@ -16,5 +16,10 @@ urlpatterns = [
     path("sessions/<int:pk>/record/", views.appointment_record, name="appointment-record"),
     path("sessions/<int:pk>/session.ics", views.appointment_ics, name="appointment-ics"),
     path("sessions/photos/<int:pk>/", views.photo_view, name="photo"),
+    path(
+        "sessions/outcome-warnings/<int:pk>/review/",
+        outcome_views.outcome_warning_review,
+        name="outcome-warning-review",
+    ),
     path("sessions/feed/<str:token>.ics", views.provider_feed, name="provider-feed"),
 ]

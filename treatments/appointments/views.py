@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from clinic.formats.display import clock
 from clinic.permissions import staff_permission_required
 from treatments.appointments import calendar_grid as grid
-from treatments.appointments import charts
+from treatments.appointments import charts, outcomes
 from treatments.appointments import selectors as sel
 from treatments.appointments import services as svc
 from treatments.appointments.forms import (
@@ -56,6 +56,7 @@ def plan_sessions(request, pk: int):
     rows = sel.plan_course(plan=plan)
     can_photos = request.user.has_perm(sel.VIEW_PHOTOS)
     progress = sel.plan_progress(plan=plan, with_photos=can_photos)
+    found = outcomes.plan_area_outcomes(plan=plan)
     return render(
         request,
         "appointments/plan.html",
@@ -66,19 +67,24 @@ def plan_sessions(request, pk: int):
             "booking_problem": svc.plan_booking_problem(plan),
             "can_book": request.user.has_perm(sel.BOOK),
             "can_record": request.user.has_perm(sel.RECORD),
-            "chart": _chart(progress),
+            "chart": _chart(progress, outcomes.predicted_series(found)),
             "progress": progress,
+            "outcomes": found,
             "can_photos": can_photos,
         },
     )
 
 
-def _chart(progress: sel.Progress) -> str:
+def _chart(progress: sel.Progress, predicted: dict) -> str:
+    """Measured lines; the plan's prediction dashed beside them once a session is measured."""
     series = {
         name: [charts.ChartPoint(p.label, p.value) for p in points]
         for name, points in progress.series.items()
     }
-    return mark_safe(charts.progress_svg(series))  # noqa: S308 - every label is escaped
+    if not any(len(points) > 1 for points in series.values()):
+        predicted = {}
+    svg = charts.progress_svg(series, predicted=predicted)
+    return mark_safe(svg)  # noqa: S308 - every label is escaped
 
 
 @staff_permission_required(sel.BOOK)

@@ -1,0 +1,363 @@
+"""The reports' queries: every figure is aggregated in SQL (annotate/aggregate); Python only
+shapes the few aggregated rows (months x treatments, weeks x resources) for the page.
+
+Each function states its number of queries; tests/reports holds them to it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast, Power, TruncMonth, TruncWeek
+from django.utils import timezone
+
+from consultations.models import Assessment, AssessmentArea, Intake
+from treatments.appointments.models import (
+    ACTIVE_STATUSES,
+    Appointment,
+    AppointmentStatus,
+    OpeningHours,
+    ProviderHours,
+    TreatedArea,
+)
+from treatments.engine import outcomes as engine
+from treatments.plans.models import PlanChangeKind, PlanStatus, PlanStatusChange
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date  # inclusive
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """Aware datetimes: the first day's midnight, and the midnight after the last day."""
+        tz = timezone.get_current_timezone()
+        return (
+            datetime.combine(self.first, time.min, tzinfo=tz),
+            datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=tz),
+        )
+
+    @classmethod
+    def default(cls, today: date) -> Period:
+        """The past six months and the next four weeks (bookings already made)."""
+        return cls(today - timedelta(days=182), today + timedelta(days=28))
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+# --- Funnel (3 queries) ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    label: str
+    count: int
+    conversion: float | None  # from the step before; None for the first, or after a zero
+
+
+def funnel(*, period: Period) -> list[FunnelStep]:
+    """Events in the period: intake links sent, intakes submitted, assessments made, plans
+    presented, accepted and completed (a plan counts once per step)."""
+    start, end = period.bounds()
+    intakes = Intake.objects.aggregate(
+        sent=Count("pk", filter=Q(created_at__gte=start, created_at__lt=end)),
+        submitted=Count("pk", filter=Q(submitted_at__gte=start, submitted_at__lt=end)),
+    )
+    assessed = Assessment.objects.filter(assessed_on__range=(period.first, period.last)).count()
+    changes = PlanStatusChange.objects.filter(
+        kind=PlanChangeKind.STATUS, at__gte=start, at__lt=end
+    ).aggregate(
+        **{
+            status: Count("plan", distinct=True, filter=Q(to_status=status))
+            for status in (PlanStatus.PRESENTED, PlanStatus.ACCEPTED, PlanStatus.COMPLETED)
+        }
+    )
+    counts = [
+        ("Intakes sent", intakes["sent"]),
+        ("Intakes submitted", intakes["submitted"]),
+        ("Assessed", assessed),
+        ("Plan presented", changes[PlanStatus.PRESENTED]),
+        ("Plan accepted", changes[PlanStatus.ACCEPTED]),
+        ("Course completed", changes[PlanStatus.COMPLETED]),
+    ]
+    steps = []
+    for i, (label, count) in enumerate(counts):
+        steps.append(FunnelStep(label, count, _rate(count, counts[i - 1][1]) if i else None))
+    return steps
+
+
+# --- Value of plans by month and treatment (1 query) -----------------------------------------
+
+VALUE_STATUSES = (PlanStatus.PRESENTED, PlanStatus.ACCEPTED, PlanStatus.COMPLETED)
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    month: date
+    treatment: str
+    plans: dict[str, int]  # status -> plans that reached it that month
+    value: dict[str, Decimal]  # status -> their total
+
+
+def plan_value(*, period: Period) -> list[ValueRow]:
+    """Per month and treatment: the plans presented, accepted and completed in that month
+    (when their status changed to it) and the sum of their totals."""
+    start, end = period.bounds()
+    rows = (
+        PlanStatusChange.objects.filter(
+            kind=PlanChangeKind.STATUS, to_status__in=VALUE_STATUSES, at__gte=start, at__lt=end
+        )
+        .annotate(month=TruncMonth("at"))
+        .values("month", "plan__treatment__name", "plan__treatment__sort_order", "to_status")
+        .annotate(plans=Count("plan", distinct=True), value=Sum("plan__total"))
+        .order_by("month", "plan__treatment__sort_order", "plan__treatment__name")
+    )
+    found: dict[tuple[date, str], ValueRow] = {}
+    for r in rows:
+        month = r["month"].date() if isinstance(r["month"], datetime) else r["month"]
+        key = (month, r["plan__treatment__name"])
+        row = found.setdefault(key, ValueRow(month, key[1], {}, {}))
+        row.plans[r["to_status"]] = r["plans"]
+        row.value[r["to_status"]] = r["value"] or Decimal(0)
+    return list(found.values())
+
+
+# --- Utilisation per week (5 queries: 3 aggregates, 2 small tables of hours) -----------------
+
+
+@dataclass(frozen=True)
+class UtilisationRow:
+    kind: str  # "Provider", "Room", "Device"
+    name: str
+    week: date  # its Monday
+    booked_minutes: int
+    available_minutes: int
+    sessions: int
+
+    @property
+    def utilisation(self) -> float | None:
+        return _rate(self.booked_minutes, self.available_minutes)
+
+
+def _minutes(value) -> int:
+    if value is None:
+        return 0
+    if isinstance(value, timedelta):
+        return int(value.total_seconds() // 60)
+    return int(value) // 60_000_000  # microseconds (some backends' raw durations)
+
+
+def _weekly_minutes(rows) -> dict[int, int]:
+    """Minutes open per weekday (0 = Monday) from hours rows (starts, ends)."""
+    per_day: dict[int, int] = {}
+    for weekday, starts, ends in rows:
+        span = (ends.hour * 60 + ends.minute) - (starts.hour * 60 + starts.minute)
+        per_day[weekday] = per_day.get(weekday, 0) + max(span, 0)
+    return per_day
+
+
+def _available(per_day: dict[int, int], week: date, period: Period) -> int:
+    """The minutes of a week that fall inside the period."""
+    days = (week + timedelta(days=i) for i in range(7))
+    return sum(per_day.get(d.weekday(), 0) for d in days if period.first <= d <= period.last)
+
+
+def _week(value) -> date:
+    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+
+
+def utilisation(*, period: Period) -> list[UtilisationRow]:
+    """Booked minutes (booked, done and no-show sessions hold their resources) against the
+    minutes available: a provider's working hours, the clinic's opening hours for rooms and
+    devices; per week (Monday first) inside the period."""
+    start, end = period.bounds()
+    held = Appointment.objects.filter(start__gte=start, start__lt=end, status__in=ACTIVE_STATUSES)
+    held = held.annotate(
+        week=TruncWeek("start"),
+        minutes=ExpressionWrapper(F("end") - F("start"), output_field=DurationField()),
+    )
+    opening = _weekly_minutes(OpeningHours.objects.values_list("weekday", "starts", "ends"))
+    provider_hours: dict[int, dict[int, int]] = {}
+    hours_rows = ProviderHours.objects.values_list(
+        "profile__user_id", "weekday", "starts", "ends"
+    ).order_by()
+    grouped: dict[int, list] = {}
+    for user_id, weekday, starts, ends in hours_rows:
+        grouped.setdefault(user_id, []).append((weekday, starts, ends))
+    provider_hours = {user_id: _weekly_minutes(rows) for user_id, rows in grouped.items()}
+    out: list[UtilisationRow] = []
+    for kind, key, name_fields in (
+        ("Provider", "provider", ("provider__first_name", "provider__last_name")),
+        ("Room", "room", ("room__name",)),
+        ("Device", "device", ("device__name",)),
+    ):
+        rows = (
+            held.filter(**{f"{key}__isnull": False})
+            .values("week", key, *name_fields)
+            .annotate(booked=Sum("minutes"), sessions=Count("pk"))
+            .order_by(*name_fields, key, "week")
+        )
+        for r in rows:
+            week = _week(r["week"])
+            hours = provider_hours.get(r[key], {}) if kind == "Provider" else opening
+            name = " ".join(str(r[f]) for f in name_fields if r[f]).strip()
+            out.append(
+                UtilisationRow(
+                    kind,
+                    name,
+                    week,
+                    _minutes(r["booked"]),
+                    _available(hours, week, period),
+                    r["sessions"],
+                )
+            )
+    return out
+
+
+# --- No-shows and cancellations (1 query) ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    month: date
+    appointments: int
+    done: int
+    no_shows: int
+    cancelled: int
+
+    @property
+    def no_show_rate(self) -> float | None:
+        """Of the sessions that were due (done or no-show)."""
+        return _rate(self.no_shows, self.done + self.no_shows)
+
+    @property
+    def cancellation_rate(self) -> float | None:
+        """Of every session booked for the month."""
+        return _rate(self.cancelled, self.appointments)
+
+
+def attendance(*, period: Period, now: datetime) -> list[AttendanceRow]:
+    """Per month: sessions that started in the period and before `now`, how many were done,
+    missed (no-show) or cancelled."""
+    start, end = period.bounds()
+    rows = (
+        Appointment.objects.filter(start__gte=start, start__lt=min(end, now))
+        .annotate(month=TruncMonth("start"))
+        .values("month")
+        .annotate(
+            appointments=Count("pk"),
+            done=Count("pk", filter=Q(status=AppointmentStatus.DONE)),
+            no_shows=Count("pk", filter=Q(status=AppointmentStatus.NO_SHOW)),
+            cancelled=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
+        )
+        .order_by("month")
+    )
+    return [
+        AttendanceRow(
+            _week(r["month"]), r["appointments"], r["done"], r["no_shows"], r["cancelled"]
+        )
+        for r in rows
+    ]
+
+
+# --- Measured against assumed reduction (1 query) --------------------------------------------
+
+
+def _sample_sd(n: int, mean: float | None, squares: float | None) -> float | None:
+    if n < 2 or mean is None or squares is None:
+        return None
+    variance = (squares - n * mean * mean) / (n - 1)
+    return math.sqrt(max(variance, 0.0))
+
+
+@dataclass(frozen=True)
+class OutcomeRow:
+    treatment_id: int
+    treatment: str
+    area: str
+    evidence: engine.Evidence
+
+
+def outcome_evidence() -> list[OutcomeRow]:
+    """Per treatment and area, each patient's latest measurement after at least one session
+    becomes their reduction per session, 1 - (pinch / baseline) ** (1 / sessions before); SQL
+    averages them (and their spread) per treatment and area; the engine adds the interval and
+    says whether the evidence is enough to suggest updating the catalog's assumption."""
+    plan = "appointment__plan_session__plan"
+    number = "appointment__plan_session__number"
+    later = TreatedArea.objects.filter(
+        appointment__status=AppointmentStatus.DONE,
+        pinch_mm__isnull=False,
+        area_id=OuterRef("area_id"),
+        **{plan: OuterRef(plan), f"{number}__gt": OuterRef(number)},
+    )
+    baseline = AssessmentArea.objects.filter(
+        assessment_id=OuterRef(f"{plan}__assessment_id"), area_id=OuterRef("area_id")
+    ).values("pinch_mm")[:1]
+    sessions_before = Cast(F(number), FloatField()) - Value(1.0)
+    rate = Value(1.0) - Power(
+        Cast(F("pinch_mm"), FloatField()) / Cast(F("baseline"), FloatField()),
+        Value(1.0) / F("sessions_before"),
+    )
+    rows = (
+        TreatedArea.objects.filter(
+            appointment__status=AppointmentStatus.DONE,
+            pinch_mm__isnull=False,
+            **{f"{number}__gte": 2, f"{plan}__assessment__isnull": False},
+        )
+        .filter(~Exists(later))
+        .annotate(baseline=Subquery(baseline), sessions_before=sessions_before)
+        .filter(baseline__gt=0)
+        .annotate(rate=ExpressionWrapper(rate, output_field=FloatField()))
+        .values(
+            f"{plan}__treatment_id",
+            f"{plan}__treatment__name",
+            f"{plan}__treatment__sort_order",
+            f"{plan}__treatment__reduction_percent",
+            "area__name",
+            "area__sort_order",
+        )
+        .annotate(
+            n_patients=Count(f"{plan}__patient", distinct=True),
+            n_sessions=Sum("sessions_before"),
+            n_rows=Count("pk"),
+            mean=Avg("rate"),
+            # The spread from sums (SQLite's STDDEV_SAMP fails on a single row).
+            squares=Sum(F("rate") * F("rate")),
+        )
+        .order_by(f"{plan}__treatment__sort_order", "area__sort_order")
+    )
+    return [
+        OutcomeRow(
+            r[f"{plan}__treatment_id"],
+            r[f"{plan}__treatment__name"],
+            r["area__name"],
+            engine.treatment_evidence(
+                assumed=float(r[f"{plan}__treatment__reduction_percent"]) / 100,
+                n_patients=r["n_patients"],
+                n_sessions=int(r["n_sessions"] or 0),
+                mean=r["mean"],
+                sd=_sample_sd(r["n_rows"], r["mean"], r["squares"]),
+            ),
+        )
+        for r in rows
+    ]

@@ -179,7 +179,7 @@ def one_line(min_length: int, max_length: int, description: str = "", **kw: Any)
             min_length=min_length,
             max_length=max_length,
             pattern=ONE_LINE_PATTERN,
-            description=description,
+            **({"description": description} if description else {}),
             **kw,
         ),
     ]
@@ -248,12 +248,22 @@ def optional(**kw: Any) -> Any:
 
 # Years the calendar and booking take: wide enough for any real date, narrow enough that a
 # day after the last one still exists (year 9999's last day has no next day).
-YEARS = "(?:19[0-9]{2}|2[01][0-9]{2})"
-CALENDAR_DATE_PATTERN = rf"^{YEARS}-[0-9]{{2}}-[0-9]{{2}}$"
-LOCAL_DATETIME_PATTERN = (
-    rf"^{YEARS}-[0-9]{{2}}-[0-9]{{2}}T[0-9]{{2}}:[0-9]{{2}}(?::[0-9]{{2}}(?:\.[0-9]{{1,6}})?)?"
-    r"(?:Z|[+-][0-9]{2}:[0-9]{2})?$"
+_YEAR = "(?:19|2[01])[0-9]{2}"
+_MONTH_DAY = (
+    "(?:(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])"
+    "|(?:0[469]|11)-(?:0[1-9]|[12][0-9]|30)"
+    "|02-(?:0[1-9]|1[0-9]|2[0-8]))"
 )
+# 29 February of the leap years among 1900-2199 (1900 and 2100 are not; 2000 is).
+_LEAP_DAY = "(?:(?:19|2[01])(?:0[48]|[2468][048]|[13579][26])-02-29|2000-02-29)"
+_DAY = f"(?:{_YEAR}-{_MONTH_DAY}|{_LEAP_DAY})"
+_TIME = (
+    "T(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]{1,6})?)?"
+    "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"
+)
+# Exactly the real days (and times) of those years: what the pattern allows exists.
+CALENDAR_DATE_PATTERN = f"^{_DAY}$"
+LOCAL_DATETIME_PATTERN = f"^{_DAY}{_TIME}$"
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
@@ -282,9 +292,9 @@ def _local_datetime(value: Any) -> Any:
     if not isinstance(value, str) or not re.match(r"^[0-9]{4}-", value):
         raise ValueError("Enter a date and time as YYYY-MM-DDTHH:MM, with an optional offset.")
     if not re.match(LOCAL_DATETIME_PATTERN, value):
-        if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T", value) and not re.match(f"^{YEARS}", value):
+        if re.match(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T", value) and not re.match(f"^{_YEAR}", value):
             raise ValueError("Choose a time between the years 1900 and 2199.")
-        raise ValueError("Enter a date and time as YYYY-MM-DDTHH:MM, with an optional offset.")
+        raise ValueError("Enter a real date and time as YYYY-MM-DDTHH:MM, with an optional offset.")
     try:
         return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
@@ -322,3 +332,41 @@ LocalDateTime = Annotated[
         }
     ),
 ]
+
+
+# --- Whole numbers in a JSON body ----------------------------------------------------------
+
+
+def _whole_number(value: Any) -> Any:
+    """JSON Schema's integer: 3 or 3.0, never "3" or true."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("Enter a whole number.")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("Enter a whole number.")
+        return int(value)
+    return value
+
+
+def whole(default: Any = ..., *, ge: int, le: int, description: str) -> Any:
+    """A body's integer field: a JSON number without a fraction, from `ge` to `le`."""
+    extra = {"json_schema_extra": _no_default} if default is None else {}
+    return Annotated[
+        int,
+        Field(ge=ge, le=le),
+        BeforeValidator(_whole_number),
+        Field(default, description=description, **extra),
+    ]
+
+
+def _whole_or_null(value: Any) -> Any:
+    return None if value is None else _whole_number(value)
+
+
+def whole_or_null(*, ge: int, le: int, description: str) -> Any:
+    """A body's optional integer that may also be null (meaning none)."""
+    return Annotated[
+        Annotated[int, Field(ge=ge, le=le)] | None,
+        BeforeValidator(_whole_or_null),
+        Field(None, description=description),
+    ]

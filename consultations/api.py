@@ -24,6 +24,7 @@ from clinic.apikit import (
     optional,
     perm_auth,
     responses,
+    whole,
 )
 from consultations import selectors, services
 from consultations.forms import PatientApiForm
@@ -135,15 +136,21 @@ class PatientListQuery(Schema):
 
     q: SearchText = optional()
     limit: int = limit_field()
-    cursor: str | None = cursor_field()
+    cursor: str = cursor_field()
+
+
+ExpiresInDays = whole(
+    None,
+    ge=1,
+    le=90,
+    description="Days the link stays open (1-90); the clinic's default if absent.",
+)
 
 
 class IntakeLinkCreate(Schema):
     model_config = ConfigDict(extra="forbid")
 
-    expires_in_days: int = optional(
-        ge=1, le=90, description="Days the link stays open (1-90); the clinic's default if absent."
-    )
+    expires_in_days: ExpiresInDays
 
 
 class IntakeLinkOut(Schema):

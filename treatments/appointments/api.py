@@ -29,6 +29,8 @@ from clinic.apikit import (
     optional,
     perm_auth,
     responses,
+    whole,
+    whole_or_null,
 )
 from treatments.appointments import selectors as sel
 from treatments.appointments import services as svc
@@ -106,15 +108,21 @@ class CalendarQuery(StrictSchema):
     room: ResourceId = optional(description="Only this room's sessions.")
     device: ResourceId = optional(description="Only this device's sessions.")
     limit: int = limit_field()
-    cursor: str | None = cursor_field()
+    cursor: str = cursor_field()
+
+
+SessionNumber = whole(ge=1, le=50, description="The session's number in the course.")
+ProviderId = whole(ge=1, le=MAX_ID, description="The provider's (staff user's) id.")
+RoomId = whole_or_null(ge=1, le=MAX_ID, description="The room's id, when the session needs one.")
+DeviceId = whole_or_null(ge=1, le=MAX_ID, description="The device's id, when it needs one.")
 
 
 class BookingSlot(StrictSchema):
-    number: int = Field(..., ge=1, le=50, strict=True, description="The session's number.")
+    number: SessionNumber
     start: LocalDateTime
-    provider: ResourceId
-    room: ResourceId | None = None
-    device: ResourceId | None = None
+    provider: ProviderId
+    room: RoomId
+    device: DeviceId
 
 
 class BookingRequest(StrictSchema):
@@ -189,7 +197,8 @@ def _calendar_after(cursor: str) -> tuple[datetime, int]:
     summary="Sessions in a date range",
     description=(
         f"Active sessions overlapping the days `start`-`end` (at most {MAX_RANGE_DAYS} days), "
-        "in time order, a page at a time; optionally for one provider, room or device."
+        "in time order, a page at a time; optionally only those of a provider, a room and/or a "
+        "device (all given must match)."
     ),
 )
 def appointments(request: HttpRequest, q: Query[CalendarQuery]):
@@ -197,16 +206,14 @@ def appointments(request: HttpRequest, q: Query[CalendarQuery]):
         raise bad_request({"end": ["The end date is before the start date."]})
     if (q.end - q.start).days > MAX_RANGE_DAYS:
         raise bad_request({"end": [f"Ask for at most {MAX_RANGE_DAYS} days at a time."]})
-    chosen = [
-        (k, v) for k, v in (("provider", q.provider), ("room", q.room), ("device", q.device)) if v
-    ]
-    if len(chosen) > 1:
-        raise bad_request({"provider": ["Filter by one of provider, room or device."]})
+    chosen = {
+        k: v for k, v in (("provider", q.provider), ("room", q.room), ("device", q.device)) if v
+    }
     start, end = sel.day_bounds(q.start, q.end)
     rows = sel.appointments_page(
         start=start,
         end=end,
-        resource=chosen[0] if chosen else None,
+        resources=chosen,
         after=_calendar_after(q.cursor) if q.cursor else None,
         limit=q.limit + 1,
     )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from clinic.apikit import IsoDate, bad_request, optional, perm_auth, responses
+from clinic.apikit import IsoDate, bad_request, optional, perm_auth, responses, whole
 from treatments.catalog.models import BodyArea, Condition
 from treatments.catalog.services import plan_preview
 from treatments.engine import planning
@@ -51,10 +51,14 @@ def _decimal(value: float | None) -> Decimal | None:
 MONEY_PATTERN = r"^(?:(?:0|[1-9][0-9]{0,6})(?:\.[0-9]{1,2})?|10000000(?:\.00?)?)$"
 
 
+Age = whole(ge=0, le=120, description="Age in years.")
+DowntimeDays = whole(None, ge=0, le=365, description="The most downtime acceptable, in days.")
+
+
 class PreviewPatient(StrictSchema):
     """The patient's facts the engine needs (nothing is stored)."""
 
-    age: int = Field(..., ge=0, le=120, strict=True, description="Age in years.")
+    age: Age
     sex: Literal["female", "male", "other"]
     height_cm: float = measure(50, 250, "Height in centimetres.")
     weight_kg: float = measure(20, 400, "Weight in kilograms.")
@@ -78,7 +82,7 @@ class PreviewArea(StrictSchema):
 
 
 class PreviewPreferences(StrictSchema):
-    max_downtime_days: int = optional(ge=0, le=365, strict=True)
+    max_downtime_days: DowntimeDays
     budget: str = optional(
         pattern=MONEY_PATTERN, max_length=11, description='Money, e.g. "3000.00" (0-10,000,000).'
     )

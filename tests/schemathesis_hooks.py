@@ -3,7 +3,8 @@
 The document states every rule JSON Schema can state. A few rules relate two values, or a
 value and today, and the document can only say them in words (each is in its description):
 a date of birth in the past, `end` on or after `start` and at most 62 days on, each area
-once, a preview's start within two years, a booking naming each of the plan's sessions once.
+once, a preview's start within two years, a booking naming each of the plan's sessions once,
+a new patient's email or phone (`x-one-of-required`).
 These hooks keep the generated *valid* requests valid under those rules, by moving a value
 into range rather than dropping the example; every other value stays as generated. Each rule
 has its own 400 test in tests/*/test_api.py.
@@ -75,6 +76,8 @@ def new_patient(body: dict) -> None:
     phone = body.get("phone")
     if isinstance(phone, str) and phone and not _valid_phone(phone):
         body["phone"] = PHONES[len(phone) % len(PHONES)]
+    if not body.get("email") and not body.get("phone"):  # x-one-of-required
+        body["email"] = "patient@example.com"
 
 
 def preview(body: dict) -> None:

@@ -201,7 +201,7 @@ def _calendar_after(cursor: str) -> tuple[datetime, int]:
         "device (all given must match)."
     ),
 )
-def appointments(request: HttpRequest, q: Query[CalendarQuery]):
+def list_appointments(request: HttpRequest, q: Query[CalendarQuery]):
     if q.end < q.start:
         raise bad_request({"end": ["The end date is before the start date."]})
     if (q.end - q.start).days > MAX_RANGE_DAYS:
@@ -232,7 +232,7 @@ def appointments(request: HttpRequest, q: Query[CalendarQuery]):
     summary="A slot for every session",
     description="409 when the plan cannot be booked (not accepted, or not signed).",
 )
-def proposal(request: HttpRequest, plan_id: PlanId):
+def get_proposal(request: HttpRequest, plan_id: PlanId):
     plan = sel.course_get_for_user(user=request.user, pk=plan_id)
     problem = svc.plan_booking_problem(plan)
     if problem:
@@ -265,7 +265,7 @@ def proposal(request: HttpRequest, plan_id: PlanId):
         "nothing left to book — as for the loser of two bookings of the same course at once."
     ),
 )
-def book(request: HttpRequest, plan_id: PlanId, payload: BookingRequest):
+def book_course(request: HttpRequest, plan_id: PlanId, payload: BookingRequest):
     plan = sel.course_get_for_user(user=request.user, pk=plan_id)
     slots = None
     if payload.sessions is not None:

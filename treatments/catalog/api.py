@@ -31,7 +31,9 @@ def _codes_of(model) -> Callable[[dict], None]:
     edited in the admin, so the document follows it)."""
 
     def extra(schema: dict) -> None:
-        schema["enum"] = sorted(model.objects.values_list("code", flat=True))
+        codes = sorted(model.objects.values_list("code", flat=True))
+        if codes:  # an empty catalog has nothing to list (and JSON Schema wants one value)
+            schema["enum"] = codes
 
     return extra
 
@@ -260,7 +262,7 @@ def preview_to_json(result: planning.PlanResult) -> dict:
         "treatments.preview_plan permission."
     ),
 )
-def preview(request: HttpRequest, payload: PreviewRequest):
+def preview_plan(request: HttpRequest, payload: PreviewRequest):
     p, prefs = payload.patient, payload.preferences
     try:
         result = plan_preview(

@@ -425,6 +425,24 @@ def test_appointments_page_through_with_a_cursor(client_for, clinic, front_desk)
     assert sorted(ids) == sorted(Appointment.objects.values_list("pk", flat=True))
 
 
+def test_the_appointment_page_takes_a_fixed_number_of_queries(
+    client_for, clinic, front_desk, django_assert_num_queries
+):
+    from treatments.appointments import services as svc
+
+    monday = next_monday()
+    for _ in range(4):
+        svc.appointment_book_course(plan=accepted_plan(start=monday, sessions=1), by=front_desk)
+    client = client_for(front_desk)
+    params = {"start": str(monday), "end": str(monday + datetime.timedelta(days=6)), "limit": 3}
+    client.get("/api/v1/appointments", params)  # warm the session
+    # The session, its user, the permission check (two) and the page with its plans,
+    # patients, treatments, providers, rooms and devices joined in.
+    with django_assert_num_queries(5):
+        page = client.get("/api/v1/appointments", params).json()
+    assert len(page["items"]) == 3 and page["next_cursor"]
+
+
 def test_booking_a_booked_course_again_is_409(client_for, clinic, front_desk):
     plan = accepted_plan(start=next_monday())
     client = client_for(front_desk)

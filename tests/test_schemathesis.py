@@ -43,6 +43,7 @@ def _token(username: str) -> str:
 
 
 def _fuzz(url: str, raw_key: str, config: Path, examples: int) -> subprocess.CompletedProcess:
+    # Run from the config's folder: schemathesis keeps a cache there, not in the checkout.
     st = Path(sys.executable).with_name("st")
     return subprocess.run(
         [
@@ -68,7 +69,7 @@ def _fuzz(url: str, raw_key: str, config: Path, examples: int) -> subprocess.Com
             "--request-timeout",
             "30",
         ],
-        cwd=ROOT,
+        cwd=config.parent,
         env={
             **os.environ,
             "PYTHONPATH": str(ROOT),

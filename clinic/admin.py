@@ -111,15 +111,52 @@ class StaffUserAdmin(UserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked_at"]
-    list_filter = ["revoked_at"]
+    list_display = [
+        "name",
+        "user",
+        "read_only",
+        "prefix",
+        "issued_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["read_only", "revoked_at"]
     search_fields = ["name", "user__username", "prefix"]
-    readonly_fields = ["prefix", "created_at", "last_used_at"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked_at"]
+    fields = [
+        "user",
+        "name",
+        "read_only",
+        "prefix",
+        "issued_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
     actions = ["revoke"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fixed = ["prefix", "issued_by", "created_at", "last_used_at"]
+        # Who a token acts as, and what it may do, are fixed when it is issued.
+        return fixed if obj is None else ["user", "read_only", *fixed]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            return form
+        issuer = request.user
+
+        class IssueTokenForm(form):  # type: ignore[misc, valid-type]
+            def _post_clean(self):
+                # The model's validation needs the issuer: whose roles it may grant.
+                self.instance.issued_by = issuer
+                super()._post_clean()
+
+        return IssueTokenForm
 
     def save_model(self, request, obj, form, change):
         if not change:
+            obj.issued_by = request.user
             raw_key = obj.set_new_key()
             super().save_model(request, obj, form, change)
             messages.success(
@@ -130,9 +167,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A token acts with its user's rights: only a superuser may mint one for a superuser.
-        if db_field.name == "user" and not request.user.is_superuser:
-            kwargs["queryset"] = User.objects.filter(is_superuser=False, is_active=True)
+        # A token acts with its user's rights: never a superuser's, and only a role the
+        # issuer may grant (the model's validation says why a user is refused).
+        if db_field.name == "user":
+            users = User.objects.filter(is_superuser=False, is_active=True)
+            if not request.user.is_superuser:
+                users = users.filter(groups__name__in=ROLE_NAMES).distinct()
+            kwargs["queryset"] = users
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     @admin.action(description="Revoke the selected tokens")

@@ -2,18 +2,25 @@
 API-token auth and one error shape for bad input (see `clinic.apikit`)."""
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from clinic.apikit import ApiTokenAuth, BadRequest, StaffSessionAuth, errors_from_validation
+from clinic.apikit import BadRequest, DetailOut, errors_from_validation, perm_auth
 from clinic.roles import app_modules, user_roles
 
-api = NinjaAPI(
+
+class ContourAPI(NinjaAPI):
+    def get_openapi_operation_id(self, operation) -> str:
+        # The view's own name (create_patient, book_course...): what a generated client calls.
+        return operation.view_func.__name__
+
+
+api = ContourAPI(
     title="Contour API",
-    version="1",
+    version="1.1.0",
     description="Patients, intake and treatment plans for Contour clinics.",
     urls_namespace="api",
-    auth=[ApiTokenAuth(), StaffSessionAuth(csrf=True)],
+    auth=perm_auth(),
 )
 
 
@@ -47,7 +54,18 @@ for _module in app_modules("api"):
         api.add_router("", _module.router)
 
 
-@api.get("/me", tags=["account"], summary="The logged-in staff user")
+class MeOut(Schema):
+    username: str
+    name: str
+    roles: list[str]
+
+
+@api.get(
+    "/me",
+    response={200: MeOut, 401: DetailOut, 403: DetailOut},
+    tags=["account"],
+    summary="The logged-in staff user",
+)
 def me(request: HttpRequest) -> dict:
     user = request.user
     return {

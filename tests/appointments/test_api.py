@@ -109,7 +109,8 @@ def test_appointments_in_a_range(client_for, clinic, front_desk, provider):
         url("appointments"), {"start": str(monday), "end": str(monday + datetime.timedelta(days=6))}
     )
     assert week.status_code == 200
-    assert len(week.json()) == 1
+    assert len(week.json()["items"]) == 1
+    assert week.json()["next_cursor"] is None
     assert (
         len(
             client.get(
@@ -119,7 +120,7 @@ def test_appointments_in_a_range(client_for, clinic, front_desk, provider):
                     "end": str(monday + datetime.timedelta(days=60)),
                     "provider": provider.pk,
                 },
-            ).json()
+            ).json()["items"]
         )
         == 3
     )

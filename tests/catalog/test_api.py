@@ -296,7 +296,7 @@ def test_openapi_schema_documents_the_endpoint(client):
     operation = schema["paths"][URL]["post"]
     assert set(operation["responses"]) >= {"200", "400", "401", "403"}
     components = schema["components"]["schemas"]
-    assert {"patient", "areas", "preferences"} <= set(components["PreviewIn"]["properties"])
+    assert {"patient", "areas", "preferences"} <= set(components["PreviewRequest"]["properties"])
     assert {"engine_version", "currency", "options", "excluded"} <= set(
-        components["PreviewOut"]["properties"]
+        components["PreviewResult"]["properties"]
     )

@@ -501,3 +501,25 @@ def session_timeline_events(patient, intakes) -> list:
                 )
             )
     return events
+
+
+def appointments_page(
+    *,
+    start: datetime,
+    end: datetime,
+    resources: dict[str, int],
+    after: tuple[datetime, int] | None = None,
+    limit: int,
+) -> list[Appointment]:
+    """A page of `appointments_between` in (start, id) order for the API's keyset pagination:
+    the first `limit` after the (start, id) key `after`; `resources` narrows to a provider,
+    room and/or device ({"provider": id, ...})."""
+    qs = _appointment_queryset().filter(
+        status__in=ACTIVE_STATUSES,
+        start__lt=end,
+        end__gt=start,
+        **{f"{kind}_id": pk for kind, pk in resources.items()},
+    )
+    if after is not None:
+        qs = qs.filter(Q(start__gt=after[0]) | Q(start=after[0], pk__gt=after[1]))
+    return list(qs.order_by("start", "pk")[:limit])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -12,7 +13,8 @@ from django.utils import timezone
 from ninja import Field, Router, Schema
 from pydantic import ConfigDict
 
-from clinic.apikit import bad_request, require_perm
+from clinic.apikit import IsoDate, bad_request, optional, perm_auth, responses, whole
+from treatments.catalog.models import BodyArea, Condition
 from treatments.catalog.services import plan_preview
 from treatments.engine import planning
 from treatments.engine.pricing import to_cents
@@ -24,52 +26,100 @@ class StrictSchema(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class PatientIn(StrictSchema):
-    age: int = Field(..., ge=0, le=120)
+def _codes_of(model) -> Callable[[dict], None]:
+    """The schema's `enum`: the catalog's codes when the document is served (the catalog is
+    edited in the admin, so the document follows it)."""
+
+    def extra(schema: dict) -> None:
+        codes = sorted(model.objects.values_list("code", flat=True))
+        if codes:  # an empty catalog has nothing to list (and JSON Schema wants one value)
+            schema["enum"] = codes
+
+    return extra
+
+
+def measure(low: float, high: float, description: str, *, exclusive_low: bool = False) -> Any:
+    """A measurement: a JSON number within bounds (not a string, not NaN or infinity)."""
+    bounds = {"gt": low} if exclusive_low else {"ge": low}
+    return Field(..., le=high, allow_inf_nan=False, strict=True, description=description, **bounds)
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    # The shortest text of the float: at most 17 digits, so no absurd precision gets through.
+    return None if value is None else Decimal(repr(float(value)))
+
+
+# Money: "3000.00", 0 to 10,000,000 with at most two decimals — the pattern is the range.
+MONEY_PATTERN = r"^(?:(?:0|[1-9][0-9]{0,6})(?:\.[0-9]{1,2})?|10000000(?:\.00?)?)$"
+
+
+Age = whole(ge=0, le=120, description="Age in years.")
+DowntimeDays = whole(None, ge=0, le=365, description="The most downtime acceptable, in days.")
+
+
+class PreviewPatient(StrictSchema):
+    """The patient's facts the engine needs (nothing is stored)."""
+
+    age: Age
     sex: Literal["female", "male", "other"]
-    height_cm: Decimal = Field(..., ge=50, le=250, description="Height in centimetres.")
-    weight_kg: Decimal = Field(..., ge=20, le=400, description="Weight in kilograms.")
-    weight_stable: bool = Field(True, description="Stable for the last 6 months.")
-    conditions: list[str] = Field(default_factory=list, description="Condition codes.")
+    height_cm: float = measure(50, 250, "Height in centimetres.")
+    weight_kg: float = measure(20, 400, "Weight in kilograms.")
+    weight_stable: bool = Field(True, strict=True, description="Stable for the last 6 months.")
+    conditions: list[
+        Annotated[str, Field(max_length=64, json_schema_extra=_codes_of(Condition))]
+    ] = Field(default_factory=list, max_length=50, description="Condition codes from screening.")
 
 
-class AreaIn(StrictSchema):
-    area: str = Field(..., description="Body area code, e.g. upper_back.")
-    pinch_mm: Decimal = Field(..., gt=0, le=200, description="Pinch thickness in mm.")
+class PreviewArea(StrictSchema):
+    area: str = Field(
+        ...,
+        max_length=64,
+        description="Body area code, e.g. upper_back; each area once.",
+        json_schema_extra=_codes_of(BodyArea),
+    )
+    pinch_mm: float = measure(0, 200, "Pinch thickness in mm.", exclusive_low=True)
     size: Literal["small", "medium", "large"]
     consistency: Literal["soft", "firm", "fibrous"] = "soft"
     skin_laxity: Literal["none", "mild", "moderate", "severe"] = "none"
 
 
-class PreferencesIn(StrictSchema):
-    max_downtime_days: int | None = Field(None, ge=0, le=365)
-    budget: Decimal | None = Field(None, ge=0, le=10_000_000, description='Money, e.g. "3000.00".')
-    start_date: date | None = Field(None, description="Earliest start, YYYY-MM-DD.")
-    goal_pinch_mm: Decimal | None = Field(
-        None, gt=0, le=200, description="Goal pinch in mm; the catalog default when absent."
+class PreviewPreferences(StrictSchema):
+    max_downtime_days: DowntimeDays
+    budget: str = optional(
+        pattern=MONEY_PATTERN, max_length=11, description='Money, e.g. "3000.00" (0-10,000,000).'
+    )
+    start_date: IsoDate = optional(
+        description="Earliest start, YYYY-MM-DD, within the next two years."
+    )
+    goal_pinch_mm: float = optional(
+        gt=0,
+        le=200,
+        allow_inf_nan=False,
+        strict=True,
+        description="Goal pinch in mm; the catalog default when absent.",
     )
 
 
-class PreviewIn(StrictSchema):
-    patient: PatientIn
-    areas: list[AreaIn] = Field(..., min_length=1, max_length=9)
-    preferences: PreferencesIn = Field(default_factory=PreferencesIn)
+class PreviewRequest(StrictSchema):
+    patient: PreviewPatient
+    areas: list[PreviewArea] = Field(..., min_length=1, max_length=9)
+    preferences: PreviewPreferences = Field(default_factory=PreviewPreferences)
 
 
-class SessionAreaOut(Schema):
+class PreviewSessionArea(Schema):
     area: str
     units: int
     unit: str
 
 
-class SessionOut(Schema):
+class PreviewSession(Schema):
     number: int
     date: date
     duration_minutes: int
-    areas: list[SessionAreaOut]
+    areas: list[PreviewSessionArea]
 
 
-class LineItemOut(Schema):
+class PreviewLineItem(Schema):
     description: str
     unit: str
     quantity: int
@@ -77,63 +127,55 @@ class LineItemOut(Schema):
     amount: str
 
 
-class DiscountOut(Schema):
+class PreviewDiscount(Schema):
     description: str
     amount: str
 
 
-class PaymentPlanOut(Schema):
+class PreviewPaymentPlan(Schema):
     months: int
     monthly: str
     first_payment: str = Field(..., description="The first instalment, with the remainder.")
 
 
-class CostOut(Schema):
-    line_items: list[LineItemOut]
+class PreviewCost(Schema):
+    line_items: list[PreviewLineItem]
     subtotal: str
     discount: str
-    discounts: list[DiscountOut]
+    discounts: list[PreviewDiscount]
     total: str
     deposit: str
-    payment_plans: list[PaymentPlanOut]
+    payment_plans: list[PreviewPaymentPlan]
 
 
-class OptionOut(Schema):
+class PreviewOption(Schema):
     treatment: str
     name: str
     rank: int
     score: int
     reasons: list[str]
     warnings: list[str]
-    sessions: list[SessionOut]
-    cost: CostOut
+    sessions: list[PreviewSession]
+    cost: PreviewCost
     downtime_days: int
     results_from: date
     final_results_by: date
     aftercare: str
 
 
-class ExcludedOut(Schema):
+class PreviewExcluded(Schema):
     treatment: str
     name: str
     reasons: list[str]
 
 
-class PreviewOut(Schema):
+class PreviewResult(Schema):
     engine_version: str
     currency: str
     bmi: str
     goal_pinch_mm: str
-    options: list[OptionOut]
-    excluded: list[ExcludedOut]
-
-
-class ErrorsOut(Schema):
-    errors: dict[str, list[str]]
-
-
-class DetailOut(Schema):
-    detail: str
+    options: list[PreviewOption]
+    excluded: list[PreviewExcluded]
 
 
 def money(amount: Decimal) -> str:
@@ -210,7 +252,8 @@ def preview_to_json(result: planning.PlanResult) -> dict:
 
 @router.post(
     "/plans/preview",
-    response={200: PreviewOut, 400: ErrorsOut, 401: DetailOut, 403: DetailOut},
+    auth=perm_auth("treatments.preview_plan"),
+    response=responses(200, PreviewResult, found=False),
     summary="Preview the treatment options for a patient's areas",
     description=(
         "Every catalog treatment, either as an option (best first, with its rank, reasons, "
@@ -219,23 +262,22 @@ def preview_to_json(result: planning.PlanResult) -> dict:
         "treatments.preview_plan permission."
     ),
 )
-def preview(request: HttpRequest, payload: PreviewIn):
-    require_perm(request, "treatments.preview_plan")
+def preview_plan(request: HttpRequest, payload: PreviewRequest):
     p, prefs = payload.patient, payload.preferences
     try:
         result = plan_preview(
             patient=planning.PatientFacts(
                 age=p.age,
                 sex=p.sex,
-                height_cm=p.height_cm,
-                weight_kg=p.weight_kg,
+                height_cm=_decimal(p.height_cm),
+                weight_kg=_decimal(p.weight_kg),
                 weight_stable=p.weight_stable,
                 conditions=frozenset(p.conditions),
             ),
             areas=[
                 planning.AreaInput(
                     area=a.area,
-                    pinch_mm=a.pinch_mm,
+                    pinch_mm=_decimal(a.pinch_mm),
                     size=a.size,
                     consistency=a.consistency,
                     skin_laxity=a.skin_laxity,
@@ -244,9 +286,9 @@ def preview(request: HttpRequest, payload: PreviewIn):
             ],
             preferences=planning.Preferences(
                 max_downtime_days=prefs.max_downtime_days,
-                budget=prefs.budget,
+                budget=Decimal(prefs.budget) if prefs.budget is not None else None,
                 start_date=prefs.start_date,
-                goal_pinch_mm=prefs.goal_pinch_mm,
+                goal_pinch_mm=_decimal(prefs.goal_pinch_mm),
             ),
             today=timezone.localdate(),
         )

@@ -10,6 +10,8 @@ from django.http import HttpRequest
 from ninja.errors import HttpError, ValidationError
 from ninja.security import HttpBearer, SessionAuth
 
+from clinic.audit.context import act_as
+
 # Locations ninja prefixes to every error path; callers know fields, not parameter kinds.
 _LOCATION_PARTS = {"body", "query", "path", "form", "header", "cookie", "payload", "data"}
 
@@ -35,6 +37,7 @@ class ApiTokenAuth(HttpBearer):
             return None
         api_token.touch()
         request.user = api_token.user
+        act_as(api_token.user)
         return api_token.user
 
 

@@ -27,6 +27,8 @@ PERMISSIONS = {
         "clinic.add_apitoken",
         "clinic.change_apitoken",
         "clinic.delete_apitoken",
+        # The audit trail (clinic.audit): read only, for everyone.
+        "auditlog.view_logentry",
     ],
 }
 

@@ -26,6 +26,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("audit/", include("clinic.audit.urls")),
     path("", include("consultations.urls")),
     path("", include("treatments.catalog.urls")),
     path("", include("treatments.plans.urls")),

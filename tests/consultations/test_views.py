@@ -378,8 +378,9 @@ def test_patient_page_queries_do_not_grow_with_plans_and_sessions(
         # progress: 14 plans with session counts, 15 their assessments' areas, 16 done
         # sessions, 17 what they measured per area, 18 photos;
         # timeline: 19 assessments, 20 plan status changes, 21 appointments;
-        # 22 the user's groups (the role badge in the header).
-        with django_assert_num_queries(22):
+        # 22 the audit entry of the read (who opened the chart);
+        # 23 the user's groups (the role badge in the header).
+        with django_assert_num_queries(23):
             page = client.get(url_).content.decode()
         assert page.count('data-testid="plan-row"') == count
         assert page.count('data-testid="patient-progress"') == count

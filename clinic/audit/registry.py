@@ -48,8 +48,13 @@ def patient_id_of(obj, depth: int = 0) -> int | None:
 
 
 def _additional_data(self) -> dict | None:
+    """The patient the entry concerns, and whatever a service attached for the entry
+    (`instance.audit_extra`, e.g. how many rows a patient's deletion removed)."""
+    data = dict(getattr(self, "audit_extra", None) or {})
     patient_id = patient_id_of(self)
-    return {"patient_id": patient_id} if patient_id is not None else None
+    if patient_id is not None:
+        data["patient_id"] = patient_id
+    return data or None
 
 
 def audited_models() -> list:
@@ -63,10 +68,11 @@ def register() -> None:
         if auditlog.contains(model):
             continue
         m2m = {"User": {"groups", "user_permissions"}, "Group": {"permissions"}}
-        names = {f.name for f in model._meta.concrete_fields}
+        # The model's own columns only (reverse relations say nothing), secrets left out.
+        names = [f.name for f in model._meta.concrete_fields]
         auditlog.register(
             model,
-            exclude_fields=sorted(names & (SECRET_FIELDS | QUIET_FIELDS)),
+            include_fields=[n for n in names if n not in SECRET_FIELDS | QUIET_FIELDS],
             m2m_fields=m2m.get(model.__name__, set()) if model._meta.app_label == "auth" else set(),
         )
         # auditlog asks each instance for `get_additional_data()`: the patient it concerns.

@@ -18,8 +18,11 @@ def _text(value) -> str:
 
 
 @register.filter
-def audit_changes(entry) -> list[tuple[str, str]]:
-    """[(field, "old → new")] for an update, [(field, value)] for a create."""
+def audit_changes(entry, brief: str = "") -> list[tuple[str, str]]:
+    """[(field, "old → new")] for an update, [(field, value)] for a create (none when
+    `brief`: an object's history panel lists what changed, not every first value)."""
+    if brief and entry.action == entry.Action.CREATE:
+        return []
     rows = []
     for field, change in (entry.changes_dict or {}).items():
         if isinstance(change, dict) and change.get("type") == "m2m":

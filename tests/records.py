@@ -38,7 +38,7 @@ CLINICAL_MARKERS = {
     "lot number": LOT,
     "plan warning": WARNING,
     "BMI": "BMI 23.9",
-    "screening flags": "screening flag",
+    "screening flags": "2 screening flags",  # the timeline's count of the intake's flags
     "progress chart": 'class="progress-chart"',
 }
 

@@ -115,8 +115,9 @@ def backup(output_dir: Path) -> Path:
     """Write the archive into `output_dir`; returns its path."""
     db = Database.default()
     output_dir.mkdir(parents=True, exist_ok=True)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M%S")
-    archive = output_dir / f"contour-backup-{stamp}.tar.gz"
+    # A sortable UTC stamp for the file name (20270104T020000Z), not a time shown to people.
+    stamp = timezone.now().isoformat(timespec="seconds")[:19].replace("-", "").replace(":", "")
+    archive = output_dir / f"contour-backup-{stamp}Z.tar.gz"
     media_root = Path(settings.MEDIA_ROOT)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

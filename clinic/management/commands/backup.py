@@ -8,8 +8,8 @@ from clinic import backup
 
 class Command(BaseCommand):
     help = (
-        "Write one dated archive (contour-backup-YYYYMMDD-HHMMSS.tar.gz) holding the database "
-        "and every uploaded file, into BACKUP_DIR or --output-dir."
+        "Write one dated archive (contour-backup-YYYYMMDDTHHMMSSZ.tar.gz, a UTC time) holding "
+        "the database and every uploaded file, into BACKUP_DIR or --output-dir."
     )
 
     def add_arguments(self, parser):

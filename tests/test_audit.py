@@ -317,6 +317,9 @@ def test_bad_search_input_gets_a_message_not_an_error(client_for, clinic_admin):
     response = client.get(reverse("audit:log"), {"since": "2026-05-02", "until": "2026-05-01"})
     assert response.status_code == 400
     assert "before its start" in response.content.decode()
+    response = client.get(reverse("audit:log"), {"before": "x"})
+    assert response.status_code == 400
+    assert "page link is broken" in response.content.decode()
 
 
 def test_the_audit_page_pages_by_key_and_keeps_its_filters(client_for, clinic_admin, settings):

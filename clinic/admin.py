@@ -178,8 +178,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="Revoke the selected tokens")
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        self.message_user(request, f"{count} token(s) revoked.")
+        # One save per token (not a bulk update), so the audit trail records who revoked it.
+        tokens = list(queryset.filter(revoked_at__isnull=True))
+        for token in tokens:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+        self.message_user(request, f"{len(tokens)} token(s) revoked.")
 
 
 # The authenticator devices hold the users' secret keys: nobody manages them one by one in the

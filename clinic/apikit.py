@@ -26,6 +26,8 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 from pydantic import BeforeValidator, Field, WithJsonSchema
 
+from clinic.audit.context import act_as
+
 # Locations ninja prefixes to every error path; callers know fields, not parameter kinds.
 _LOCATION_PARTS = {"body", "query", "path", "form", "header", "cookie", "payload", "data"}
 MAX_ID = 2**63 - 1  # ids are 64-bit
@@ -80,6 +82,7 @@ class ApiTokenAuth(HttpBearer):
         api_token.touch()
         request.user = api_token.user
         request.api_token = api_token  # type: ignore[attr-defined]
+        act_as(api_token.user)
         return api_token.user
 
 

@@ -7,4 +7,10 @@ ITEMS = [
         "treatments.change_condition",
         "Edit treatments, prices, session rules, contraindications and questionnaires.",
     ),
+    NavItem(
+        "Audit log",
+        "audit:log",
+        "auditlog.view_logentry",
+        "Who created, changed, deleted or opened which record, and from where.",
+    ),
 ]

@@ -32,6 +32,8 @@ PERMISSIONS = {
         "axes.delete_accessattempt",
         "axes.view_accesslog",
         "axes.view_accessfailurelog",
+        # The audit trail (clinic.audit): read only, for everyone.
+        "auditlog.view_logentry",
     ],
 }
 

@@ -201,6 +201,23 @@ SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 
+# --- Audit trail (issue 11: audit, patient rights, backup) -----------------------------------
+# django-auditlog records who created, changed, deleted or opened what; clinic.audit registers
+# the models and the reads. Kept in one block so the other security settings merge beside it.
+# Before "clinic": its role sync after migrate gives Clinic admins auditlog's view permission.
+INSTALLED_APPS.insert(INSTALLED_APPS.index("clinic"), "auditlog")
+# After AuthenticationMiddleware: the actor is the signed-in user (API token calls set it in
+# clinic.apikit), the address is the client's (X-Forwarded-For only behind the trusted proxy).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "clinic.audit.middleware.AuditMiddleware",
+)
+AUDIT_TRUST_X_FORWARDED_FOR = envbool("AUDIT_TRUST_X_FORWARDED_FOR")
+AUDITLOG_STORE_JSON_CHANGES = True
+AUDIT_PAGE_SIZE = envint("AUDIT_PAGE_SIZE", 50)
+# Where `manage.py backup` writes its archives (and `restore` reads them from by default).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -29,6 +29,8 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("audit/", include("clinic.audit.urls")),
+    path("", include("clinic.records.urls")),
     path("", include("consultations.urls")),
     path("", include("treatments.catalog.urls")),
     path("", include("treatments.plans.urls")),

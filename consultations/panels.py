@@ -135,7 +135,10 @@ def load_nothing(request, patient) -> dict:
 
 def load_timeline(request, patient) -> dict:
     intakes = _intakes(request, patient)
-    return {"timeline": selectors.patient_timeline(patient=patient, intakes=intakes)}
+    clinical = selectors.user_sees_clinical(request.user)
+    return {
+        "timeline": selectors.patient_timeline(patient=patient, intakes=intakes, clinical=clinical)
+    }
 
 
 PANELS = (

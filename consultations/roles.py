@@ -25,6 +25,8 @@ PERMISSIONS: dict[str, list[str]] = {
     # Everything here, and the questionnaire itself (edited in the admin).
     CLINIC_ADMIN: [
         *_PATIENTS,
+        # Patient rights (clinic.records): export a whole record, delete one.
+        "consultations.delete_patient",
         *_LINKS,
         *_SCREENING,
         *_QUESTIONNAIRES,

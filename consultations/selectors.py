@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import formataddr
 
 from django.conf import settings
@@ -39,6 +39,18 @@ from consultations.screening import Flag
 
 VIEW_PATIENT = "consultations.view_patient"
 VIEW_SCREENING = "consultations.view_screening"
+# Clinical reading, checked in one place (`user_sees_clinical`) by every page, panel, timeline
+# source and template that shows clinical data: who may read intake answers and their flags
+# may read what follows from them (BMI, pinch, weights, screening-derived warnings, session
+# records, lot numbers, side effects, notes). Clinic admins and providers may; the front desk
+# may not.
+VIEW_CLINICAL = VIEW_SCREENING
+
+
+def user_sees_clinical(user) -> bool:
+    """Whether `user` may see clinical data (see VIEW_CLINICAL)."""
+    return bool(user.has_perm(VIEW_CLINICAL))
+
 
 # --- Patients ------------------------------------------------------------------------------
 
@@ -312,6 +324,7 @@ class TimelineEvent:
     detail: str = ""
     by: str = ""
     kind: str = "info"  # a Bootstrap colour name for the dot: info, success, danger...
+    clinical: bool = False  # the detail is clinical: left out for the front desk
 
 
 TimelineSource = Callable[[Patient, list[Intake]], Iterable[TimelineEvent]]
@@ -343,7 +356,9 @@ def intake_timeline_events(patient: Patient, intakes: list[Intake]) -> Iterable[
             response = getattr(intake, "latest_response", None)
             count = len(response.flags) if response else 0
             detail = f"{count} screening flag{'s' if count != 1 else ''}" if count else "No flags"
-            yield TimelineEvent(intake.submitted_at, "Intake submitted", detail, kind="success")
+            yield TimelineEvent(
+                intake.submitted_at, "Intake submitted", detail, kind="success", clinical=True
+            )
         if intake.revoked_at:
             yield TimelineEvent(
                 intake.revoked_at, "Intake link revoked", by=_name(intake.revoked_by), kind="danger"
@@ -352,9 +367,15 @@ def intake_timeline_events(patient: Patient, intakes: list[Intake]) -> Iterable[
             yield TimelineEvent(intake.expires_at, "Intake link expired", kind="secondary")
 
 
-def patient_timeline(*, patient: Patient, intakes: list[Intake]) -> list[TimelineEvent]:
-    """Every registered source's events for the patient, newest first."""
+def patient_timeline(
+    *, patient: Patient, intakes: list[Intake], clinical: bool = False
+) -> list[TimelineEvent]:
+    """Every registered source's events for the patient, newest first; without `clinical`
+    (see `user_sees_clinical`) an event's clinical detail is left out, whichever app's
+    source gave it."""
     events = [event for source in TIMELINE_SOURCES for event in source(patient, intakes)]
+    if not clinical:
+        events = [replace(e, detail="") if e.clinical else e for e in events]
     return sorted(events, key=lambda e: e.at, reverse=True)
 
 
@@ -424,4 +445,5 @@ def assessment_timeline_events(patient: Patient, intakes: list[Intake]) -> Itera
             "Assessment recorded",
             detail=f"BMI {assessment.bmi}",
             by=_name(assessment.provider),
+            clinical=True,
         )

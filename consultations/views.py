@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.audit import access
 from clinic.permissions import staff_permission_required
 from consultations import selectors, services
 from consultations.forms import IntakeLinkForm, PatientForm
@@ -90,6 +91,7 @@ def patient_edit(request, pk: int):
 def patient_detail(request, pk: int):
     """The patient's page: the panels each app registers (consultations.panels)."""
     patient = selectors.patient_get_for_user(user=request.user, pk=pk)
+    access.log_read(user=request.user, obj=patient, what=access.CHART)
     return render(
         request,
         "consultations/patient_detail.html",
@@ -158,6 +160,7 @@ def intake_detail(request, pk: int, intake_pk: int):
     patient = selectors.patient_get_for_user(user=request.user, pk=pk)
     intake = selectors.intake_get_for_user(user=request.user, patient=patient, pk=intake_pk)
     response = intake.responses.first()
+    access.log_read(user=request.user, obj=intake, what=access.INTAKE_ANSWERS)
     questionnaire = response.questionnaire if response else intake.questionnaire
     steps = selectors.questionnaire_steps(questionnaire=questionnaire)
     answers = response.answers if response else prune(selectors.all_questions(steps), intake.draft)

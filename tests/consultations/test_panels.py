@@ -22,6 +22,8 @@ def test_every_app_registers_its_panels_in_journey_order():
         ("main", "progress"),
         ("side", "details"),
         ("side", "timeline"),
+        ("side", "rights"),  # clinic.records: Clinic admins only
+        ("side", "audit"),  # clinic.audit: Clinic admins only
     ]
     assert names(ASSESSMENT_PAGE) == [("main", "plans")]
 

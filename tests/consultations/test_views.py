@@ -379,8 +379,9 @@ def test_patient_page_queries_do_not_grow_with_plans_and_sessions(
         # progress: 15 plans with session counts, 16 their assessments' areas, 17 done
         # sessions, 18 what they measured per area, 19 photos;
         # timeline: 20 assessments, 21 plan status changes, 22 appointments;
-        # 23 the user's groups (the role badge in the header).
-        with django_assert_num_queries(23):
+        # 23 the audit entry of the read (who opened the chart);
+        # 24 the user's groups (the role badge in the header).
+        with django_assert_num_queries(24):
             page = client.get(url_).content.decode()
         assert page.count('data-testid="plan-row"') == count
         assert page.count('data-testid="patient-progress"') == count

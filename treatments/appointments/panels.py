@@ -17,7 +17,7 @@ from django.utils.safestring import mark_safe
 
 from consultations.models import AssessmentArea
 from consultations.panels import Panel, register_panel
-from consultations.selectors import register_timeline_source
+from consultations.selectors import register_timeline_source, user_sees_clinical
 from treatments.appointments import charts, outcomes
 from treatments.appointments import selectors as sel
 from treatments.appointments.models import Appointment, ProgressPhoto, TreatedArea
@@ -127,13 +127,17 @@ def _chart(progress: sel.Progress, predicted: dict[str, list[charts.ChartPoint]]
     return charts.progress_svg(series, predicted=predicted)
 
 
-def patient_progress(*, patient, with_photos: bool) -> list[PlanProgress]:
+def patient_progress(*, patient, with_photos: bool, clinical: bool = True) -> list[PlanProgress]:
     """Every plan's progress for the patient page: 1 query for the plans, then (when there
-    are any) 1 for the assessments' areas, 2 for the done sessions and what they measured,
-    1 for the photos (when the user may see them)."""
+    are any, for a user who sees clinical data) 1 for the assessments' areas, 2 for the done
+    sessions and what they measured, 1 for the photos (when the user may see them). Without
+    `clinical` (the front desk) each plan comes with no measurement, weight or photo."""
     plans = _progress_plans(patient)
     if not plans:
         return []
+    if not clinical:
+        empty = sel.Progress({}, [], [])
+        return [PlanProgress(plan, empty, "") for plan in plans]
     baselines = _baselines(plans)
     appointments = _done_appointments(plans)
     photos = _photos(plans) if with_photos else {}
@@ -150,10 +154,12 @@ def patient_progress(*, patient, with_photos: bool) -> list[PlanProgress]:
 
 
 def load_progress(request, patient) -> dict:
-    with_photos = request.user.has_perm(sel.VIEW_PHOTOS)
+    clinical = user_sees_clinical(request.user)
+    with_photos = clinical and request.user.has_perm(sel.VIEW_PHOTOS)
     return {
-        "items": patient_progress(patient=patient, with_photos=with_photos),
+        "items": patient_progress(patient=patient, with_photos=with_photos, clinical=clinical),
         "with_photos": with_photos,
+        "clinical": clinical,
         "can_book": request.user.has_perm(sel.BOOK),
     }
 

@@ -15,8 +15,10 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from clinic.audit import access
 from clinic.formats.display import clock
 from clinic.permissions import staff_permission_required
+from consultations.selectors import user_sees_clinical
 from treatments.appointments import calendar_grid as grid
 from treatments.appointments import charts, outcomes
 from treatments.appointments import selectors as sel
@@ -55,8 +57,11 @@ def plan_sessions(request, pk: int):
     plan = sel.course_get_for_user(user=request.user, pk=pk)
     rows = sel.plan_course(plan=plan)
     can_photos = request.user.has_perm(sel.VIEW_PHOTOS)
-    progress = sel.plan_progress(plan=plan, with_photos=can_photos)
-    found = outcomes.plan_area_outcomes(plan=plan)
+    # Pinch, weights, photos and outcomes are clinical: the front desk books the course
+    # without them.
+    clinical = user_sees_clinical(request.user)
+    progress = sel.plan_progress(plan=plan, with_photos=can_photos) if clinical else None
+    found = outcomes.plan_area_outcomes(plan=plan) if clinical else []
     return render(
         request,
         "appointments/plan.html",
@@ -67,10 +72,11 @@ def plan_sessions(request, pk: int):
             "booking_problem": svc.plan_booking_problem(plan),
             "can_book": request.user.has_perm(sel.BOOK),
             "can_record": request.user.has_perm(sel.RECORD),
-            "chart": _chart(progress, outcomes.predicted_series(found)),
+            "chart": _chart(progress, outcomes.predicted_series(found)) if progress else "",
             "progress": progress,
             "outcomes": found,
-            "can_photos": can_photos,
+            "can_photos": can_photos and clinical,
+            "clinical": clinical,
         },
     )
 
@@ -165,13 +171,17 @@ def session_book(request, pk: int):
 @staff_permission_required(sel.VIEW)
 def appointment_detail(request, pk: int):
     appointment = sel.appointment_get_for_user(user=request.user, pk=pk)
+    clinical = user_sees_clinical(request.user)
     return render(
         request,
         "appointments/appointment.html",
         {
             "a": appointment,
             "plan": appointment.plan_session.plan,
-            "treated": appointment.treated_areas.select_related("area"),
+            # The session record (re-check, lots, pinch, weight, side effects, notes) is
+            # clinical: the front desk sees when and with whom, not what was found.
+            "clinical": clinical,
+            "treated": appointment.treated_areas.select_related("area") if clinical else [],
             "photos": appointment.photos.select_related("area")
             if request.user.has_perm(sel.VIEW_PHOTOS)
             else [],
@@ -302,6 +312,7 @@ def photo_view(request, pk: int):
         handle = photo.image.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
+    access.log_read(user=request.user, obj=photo, what=access.PHOTO)
     response = FileResponse(handle, content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -14,6 +14,7 @@ from consultations.selectors import (
     TimelineEvent,
     assessment_conditions,
     intake_latest_submitted,
+    user_sees_clinical,
 )
 from treatments.catalog.models import Condition
 from treatments.plans import lifecycle
@@ -26,14 +27,6 @@ from treatments.plans.models import (
 )
 
 VIEW_PLAN = "plans.view_plan"
-# Clinical reading: who may read intake answers may read what they lead to (the plan's
-# warnings, a provider's internal notes). The front desk may not.
-VIEW_CLINICAL = "consultations.view_screening"
-
-
-def user_sees_clinical(user) -> bool:
-    """Whether `user` may see a plan's warnings and internal notes."""
-    return bool(user.has_perm(VIEW_CLINICAL))
 
 
 def plans_for_patient(*, patient) -> list[Plan]:

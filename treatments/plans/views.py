@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.audit import access
 from clinic.middleware import TABLET_HANDBACK
 from clinic.permissions import staff_permission_required
 from consultations import selectors as consultation_selectors
@@ -215,6 +216,7 @@ def plan_quote_pdf(request, pk: int, plan_pk: int):
     plan = _plan(request, pk, plan_pk)
     context = {**_document_context(plan, request.user), "screen": False}
     html = render_to_string("plans/quote.html", context)
+    access.log_read(user=request.user, obj=plan, what=access.QUOTE_PDF)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
     name = f"quote-{plan.patient.last_name.lower()}-{plan.pk}.pdf".replace(" ", "-")
     response["Content-Disposition"] = f'attachment; filename="{name}"'

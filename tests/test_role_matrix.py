@@ -20,6 +20,8 @@ from django.utils import timezone
 
 from tests.factories import UserFactory
 from tests.records import CLINICAL_MARKERS, Record, make_record
+from treatments.appointments.models import OutcomeWarning
+from treatments.catalog.models import BodyArea
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +38,17 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "login": (200, 302, 302, 302, 302),  # a signed-in user goes on to the dashboard
     "logout": (POST_ONLY,) * 5,
     "password_change": (LOGIN, 200, 200, 200, 200),
+    # Two-factor pages: with 2FA not required (the suite's setting) a signed-in user goes on.
+    "two-factor-verify": (LOGIN, 302, 302, 302, 302),
+    "two-factor-setup": (LOGIN, 302, 302, 302, 302),
+    "session-activity": (401, 200, 200, 200, 200),
+    "consultations:assessment-map-preview": (LOGIN, 403, POST_ONLY, POST_ONLY, 403),
+    "appointments:outcome-warning-review": (POST_ONLY,) * 5,
+    # Reports: money for Clinic admins only; utilisation for the front desk; outcomes for
+    # clinical staff.
+    "reports:business": (LOGIN, 403, 200, 403, 403),
+    "reports:utilisation": (LOGIN, 403, 200, 403, 200),
+    "reports:outcomes": (LOGIN, 403, 200, 200, 403),
     "password_change_done": (LOGIN, 200, 200, 200, 200),
     "password_reset": (200,) * 5,
     "password_reset_done": (200,) * 5,
@@ -46,13 +59,15 @@ EXPECTED: dict[str, tuple[int, int, int, int, int]] = {
     "api:openapi-view": (200,) * 5,
     "api:api-root": (404,) * 5,  # no page at the bare prefix
     "api:me": (401, 200, 200, 200, 200),
-    "api:preview": (POST_ONLY,) * 5,
-    "api:create_patient": (POST_ONLY,) * 5,
+    "api:preview_plan": (POST_ONLY,) * 5,
+    # The same path as api:list_patients: a GET lists.
+    "api:create_patient": (401, 403, 200, 200, 200),
     "api:get_patient": (401, 403, 200, 200, 200),
     "api:create_intake_link": (POST_ONLY,) * 5,
-    "api:appointments": (401, 403, 200, 200, 200),
-    "api:proposal": (401, 403, 200, 403, 200),
-    "api:book": (POST_ONLY,) * 5,
+    "api:list_appointments": (401, 403, 200, 200, 200),
+    "api:list_patients": (401, 403, 200, 200, 200),
+    "api:get_proposal": (401, 403, 200, 403, 200),
+    "api:book_course": (POST_ONLY,) * 5,
     # Audit and patient rights: Clinic admins only.
     "audit:log": (LOGIN, 403, 200, 403, 403),
     "records:export-json": (LOGIN, 403, 200, 403, 403),
@@ -107,7 +122,7 @@ def query_strings() -> dict[str, str]:
     """What a URL needs after its path to be a valid request."""
     today = timezone.localdate()
     week = (today - datetime.timedelta(days=7), today + datetime.timedelta(days=40))
-    return {"api:appointments": f"?start={week[0]}&end={week[1]}"}
+    return {"api:list_appointments": f"?start={week[0]}&end={week[1]}"}
 
 
 def path_values(r: Record) -> dict[str, dict]:
@@ -115,12 +130,20 @@ def path_values(r: Record) -> dict[str, dict]:
     patient, plan = r.patient.pk, r.plan.pk
     feed = r.done.provider.provider_profile.ical_token
     third_session = r.plan.sessions.get(number=3).pk
+    warning = OutcomeWarning.objects.create(
+        plan=r.plan,
+        area=BodyArea.objects.get(code="upper_back"),
+        kind=OutcomeWarning.NON_RESPONDER,
+        message="No measurable reduction after two sessions.",
+        measured_on=timezone.localdate(),
+    )
     return {
+        "appointments:outcome-warning-review": {"pk": warning.pk},
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "api:get_patient": {"patient_id": patient},
         "api:create_intake_link": {"patient_id": patient},
-        "api:proposal": {"plan_id": plan},
-        "api:book": {"plan_id": plan},
+        "api:get_proposal": {"plan_id": plan},
+        "api:book_course": {"plan_id": plan},
         "records:export-json": {"pk": patient},
         "records:export-pdf": {"pk": patient},
         "records:delete": {"pk": patient},

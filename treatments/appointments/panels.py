@@ -137,7 +137,7 @@ def patient_progress(*, patient, with_photos: bool, clinical: bool = True) -> li
         return []
     if not clinical:
         empty = sel.Progress({}, [], [])
-        return [PlanProgress(plan, empty, "") for plan in plans]
+        return [PlanProgress(plan, empty, "", []) for plan in plans]
     baselines = _baselines(plans)
     appointments = _done_appointments(plans)
     photos = _photos(plans) if with_photos else {}

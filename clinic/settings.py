@@ -85,6 +85,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clinic.edge.RequestEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -185,6 +186,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 SESSION_REMINDER_HOURS = envint("SESSION_REMINDER_HOURS", 24)
 SESSION_PHOTO_MAX_MB = envint("SESSION_PHOTO_MAX_MB", 10)
 PROGRESS_PHOTO_MAX_BYTES = SESSION_PHOTO_MAX_MB * 1024 * 1024
+# The largest request body accepted at all (two photos and the record's fields), refused from
+# its Content-Length before it is read (clinic.edge).
+MAX_REQUEST_BODY_BYTES = envint("MAX_REQUEST_BODY_MB", 2 * SESSION_PHOTO_MAX_MB + 2) * 1024 * 1024
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{CLINIC_NAME} <no-reply@localhost>")
 
 # Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -7,6 +7,7 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self) -> None:
+        from clinic import checks  # noqa: F401 - registers the deploy checks
         from clinic.roles import sync_roles_after_migrate
 
         # Sent once per app; as the last installed app, every permission exists by then.

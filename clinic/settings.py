@@ -176,7 +176,26 @@ PHONENUMBER_DEFAULT_REGION = env("PHONENUMBER_DEFAULT_REGION", "US")
 # How long a new intake link stays open (front desk can pick another length per link).
 INTAKE_LINK_DAYS = envint("INTAKE_LINK_DAYS", 14)
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend writes every email — password-reset links, patients' intake and
+# consent links — into the server's log: development only. Production sends by SMTP and
+# refuses to start with a backend that prints (see clinic.checks for the deploy check).
+PRINTING_EMAIL_BACKENDS = frozenset(
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    }
+)
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+if EMAIL_BACKEND in PRINTING_EMAIL_BACKENDS and not DEBUG:
+    raise SystemExit(
+        "Contour will not start: EMAIL_BACKEND writes emails (with their private links) into "
+        "the log. Use SMTP in production, or DEBUG=1 for development."
+    )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")

@@ -97,3 +97,48 @@ def test_a_calendar_date_out_of_range_shows_today_with_a_message(front_desk, cli
     response = _client(front_desk).get(reverse("appointments:calendar"), {"date": "9999-12-31"})
     assert response.status_code == 400
     assert b"between 1900 and 2199" in response.content
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(front_desk, settings):
+    class Unreadable:
+        def read(self, *args):
+            raise AssertionError("the body was read")
+
+        readline = read
+
+    settings.MAX_REQUEST_BODY_BYTES = 1024 * 1024
+    client = _client(front_desk)
+    response = client.generic(
+        "POST",
+        reverse("consultations:patient-create"),
+        b"",
+        content_type="multipart/form-data; boundary=x",
+        CONTENT_LENGTH=str(50 * 1024 * 1024),
+        **{"wsgi.input": Unreadable()},
+    )
+    assert response.status_code == 413
+    assert b"at most 1 MB" in response.content
+
+
+def test_an_api_request_with_a_control_character_gets_json_errors(front_desk):
+    response = _client(front_desk).get("/api/v1/appointments", {"start": "2026-01-01\x00"})
+    assert response.status_code == 400
+    assert response.json()["errors"]["start"] == [
+        "This contains a control character (such as a NUL byte) that cannot be stored."
+    ]
+
+
+def test_a_name_with_a_line_break_is_refused_beside_the_field(front_desk):
+    response = _client(front_desk).post(
+        reverse("consultations:patient-create"),
+        {
+            "first_name": "Dana",
+            "last_name": "Reyes\r\nSmith",
+            "date_of_birth": "1985-05-05",
+            "sex": "female",
+            "email": "dana@example.com",
+            "preferred_contact": "email",
+        },
+    )
+    assert response.status_code in (200, 400)
+    assert b"Use a single line, without line breaks or tabs." in response.content

@@ -85,13 +85,15 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "clinic.edge.RequestEdgeMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body or a parameter (CSRF's check runs later, in
+    # process_view); after authentication, so its refusal pages show the staff layout.
+    "clinic.edge.RequestEdgeMiddleware",
     "clinic.middleware.TabletHandbackMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

@@ -8,8 +8,10 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 
+from consultations import maps
 from consultations.models import AreaSize, Assessment, ConditionAction, Consistency, SkinLaxity
 from treatments.catalog.models import BodyArea, Condition
+from treatments.engine import geometry
 
 HEIGHT_CM = (Decimal(120), Decimal(230))
 WEIGHT_KG = (Decimal(30), Decimal(300))
@@ -72,8 +74,32 @@ class AreaForm(forms.Form):
         label="Skin laxity", choices=SkinLaxity.choices, initial=SkinLaxity.NONE
     )
 
-    def __init__(self, *args, areas=None, **kwargs):
+    # The treatment map (optional): typed or drawn; the diagram's script fills these in.
+    zone_points = forms.CharField(
+        label="Zone corners (x, y in cm)",
+        required=False,
+        max_length=4000,
+        widget=forms.TextInput(attrs={"placeholder": "12, 30; 40, 30; 40, 44; 12, 44"}),
+    )
+    zone_width_cm = forms.DecimalField(
+        label="Width (cm)", required=False, max_digits=5, decimal_places=1
+    )
+    zone_height_cm = forms.DecimalField(
+        label="Height (cm)", required=False, max_digits=5, decimal_places=1
+    )
+    placements = forms.CharField(
+        label="Applicators (one a line: name @ x, y)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Large vacuum cup @ 20, 37"}),
+    )
+
+    MAP_FIELDS = ("zone_points", "zone_width_cm", "zone_height_cm", "placements")
+
+    def __init__(self, *args, areas=None, catalog=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.catalog = catalog
+        self.map_preview = None
         self.fields["area"].queryset = areas if areas is not None else BodyArea.objects.all()
         self.fields["size"].choices = [("", "Choose a size")] + [
             (value, label.split(" (")[0]) for value, label in AreaSize.choices
@@ -84,6 +110,57 @@ class AreaForm(forms.Form):
         if not PINCH_MM[0] <= value <= PINCH_MM[1]:
             raise forms.ValidationError(_range_error("The pinch", *PINCH_MM, "mm"))
         return value
+
+    def clean_zone_points(self):
+        try:
+            return maps.parse_points(self.cleaned_data.get("zone_points", ""))
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean_placements(self):
+        applicators = self.catalog.applicators if self.catalog else ()
+        try:
+            return maps.parse_placements(self.cleaned_data.get("placements", ""), applicators)
+        except ValueError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+
+    def clean(self):
+        """The map in centimetres: a typed width x height becomes a rectangle at the area's
+        place on the diagram unless corners were drawn; then every rule of the geometry, each
+        message at the field it is about. Nothing typed is dropped: errors re-show it."""
+        data = super().clean()
+        area = data.get("area")
+        if area is None or self.catalog is None:
+            return data
+        width, height = data.get("zone_width_cm"), data.get("zone_height_cm")
+        points = data.get("zone_points")
+        from_size = False
+        if (width is None) != (height is None):
+            self.add_error("zone_width_cm", "Give both the width and the height in cm, or neither.")
+        elif width is not None:
+            problems = geometry.size_errors(float(width), float(height))
+            if problems:
+                self.add_error("zone_width_cm", problems)
+            elif points == []:
+                points, from_size = maps.zone_from_size(area.code, width, height), True
+        placements = data.get("placements")
+        if points is None or placements is None:
+            return data
+        errors = maps.map_errors(
+            area_code=area.code, points=points, placements=placements, catalog=self.catalog
+        )
+        for field, messages in errors.items():
+            target = "zone_width_cm" if field == "zone_points" and from_size else field
+            self.add_error(target, messages)
+        data["zone_points"] = points
+        self.map_preview = maps.area_map(
+            area_code=area.code,
+            area_name=area.name,
+            points=points,
+            placements=placements,
+            catalog=self.catalog,
+        )
+        return data
 
 
 class BaseAreaFormSet(forms.BaseFormSet):

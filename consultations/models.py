@@ -482,6 +482,17 @@ class AssessmentArea(models.Model):
     size = models.CharField(max_length=10, choices=AreaSize.choices)
     consistency = models.CharField(max_length=10, choices=Consistency.choices)
     skin_laxity = models.CharField(max_length=10, choices=SkinLaxity.choices)
+    # The treatment map, in centimetres on the area's body diagram (consultations.body_map):
+    # the zone's corners [[x, y], ...] (drawn, or the rectangle of a typed width x height),
+    # the typed size if any, and the applicators placed [{"applicator", "x", "y"}, ...].
+    zone_points = models.JSONField(default=list, blank=True)
+    zone_width_cm = models.DecimalField(
+        "zone width (cm)", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    zone_height_cm = models.DecimalField(
+        "zone height (cm)", max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    placements = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["area__sort_order"]
@@ -491,6 +502,10 @@ class AssessmentArea(models.Model):
 
     def __str__(self) -> str:
         return f"{self.area} — {self.pinch_mm} mm"
+
+    @property
+    def has_map(self) -> bool:
+        return bool(self.zone_points or self.placements)
 
 
 class ConditionAction(models.TextChoices):

@@ -305,6 +305,8 @@ def questionnaire_new_version(*, questionnaire: Questionnaire) -> Questionnaire:
 
 ASSESSMENT_FIELDS = ("assessed_on", "height_cm", "weight_kg", "weight_stable", "goals")
 AREA_FIELDS = ("area", "pinch_mm", "size", "consistency", "skin_laxity")
+# The treatment map, optional (consultations.maps): corners and placements in cm.
+AREA_MAP_FIELDS = ("zone_points", "zone_width_cm", "zone_height_cm", "placements")
 
 
 @transaction.atomic
@@ -332,7 +334,11 @@ def assessment_create(
     assessment.full_clean()
     assessment.save()
     for row in areas:
-        item = AssessmentArea(assessment=assessment, **{f: row[f] for f in AREA_FIELDS})
+        item = AssessmentArea(
+            assessment=assessment,
+            **{f: row[f] for f in AREA_FIELDS},
+            **{f: row[f] for f in AREA_MAP_FIELDS if row.get(f) is not None},
+        )
         item.full_clean()
         item.save()
     for change in condition_changes:

@@ -28,6 +28,11 @@ urlpatterns = [
         name="assessment-create",
     ),
     path(
+        "assessments/map-preview/",
+        assessment_views.assessment_map_preview,
+        name="assessment-map-preview",
+    ),
+    path(
         "patients/<int:pk>/assessments/<int:assessment_pk>/",
         assessment_views.assessment_detail,
         name="assessment-detail",

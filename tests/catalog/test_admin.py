@@ -28,7 +28,7 @@ def form_data(obj, **changes) -> dict:
         else:
             data[key] = value
     if isinstance(obj, Treatment):
-        for prefix in ("condition_rules", "suitability_rules"):
+        for prefix in ("condition_rules", "suitability_rules", "applicators"):
             data.update(
                 {
                     f"{prefix}-TOTAL_FORMS": "0",

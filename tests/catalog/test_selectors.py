@@ -28,15 +28,16 @@ def test_the_seeded_catalog_reproduces_domain_md():
     assert loaded.default_goal_pinch_mm == expected.default_goal_pinch_mm
     assert loaded.weight_loss_warning_bmi == expected.weight_loss_warning_bmi
     assert loaded.currency == "USD"
+    assert loaded.applicators == expected.applicators
 
 
 def test_catalog_snapshot_takes_a_fixed_number_of_queries(django_assert_num_queries):
     # 1 settings, 2 treatments, 3 their cleared areas, 4 condition rules,
-    # 5 suitability rules, 6 body area names.
-    with django_assert_num_queries(6):
+    # 5 suitability rules, 6 body area names, 7 applicators (the treatment map).
+    with django_assert_num_queries(7):
         catalog_snapshot()
     settings = CatalogSettings.current()
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         catalog_snapshot(catalog_settings=settings)
 
 

@@ -254,9 +254,9 @@ def test_options_page_query_budget(client_for, provider, django_assert_num_queri
         # 1 session, 2 user, 3-4 permissions, 5 patient, 6 assessment, 7 its areas, 8 their
         # body areas, 9 condition changes; the engine's input: 10 latest intake response,
         # 11 condition codes, 12 catalog settings, 13 treatments, 14 their cleared areas,
-        # 15 condition rules, 16 suitability rules, 17 area names, 18 closures;
-        # 19 the user's groups (header).
-        with django_assert_num_queries(19):
+        # 15 condition rules, 16 suitability rules, 17 area names, 18 applicators (the
+        # treatment map), 19 closures; 20 the user's groups (header).
+        with django_assert_num_queries(20):
             assert client.get(options).status_code == 200
 
 

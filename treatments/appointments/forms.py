@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 
 from clinic.formats.display import clock
 from clinic.validators import PlausibleDateField, parse_plausible_date
+from consultations import maps
 from treatments.appointments.models import Appointment, AppointmentStatus, ProgressPhoto
 from treatments.appointments.services import (
     AreaRecord,
@@ -24,6 +25,7 @@ from treatments.appointments.services import (
     slot_token,
 )
 from treatments.catalog.models import BodyArea
+from treatments.catalog.selectors import applicator_specs
 from treatments.engine import slots as scheduling
 from treatments.plans.models import PlanSession
 
@@ -246,6 +248,8 @@ class SessionRecordForm(forms.Form):
         area_names: dict[str, str],
         body_areas: dict[str, BodyArea] | None = None,
         photos: bool = False,
+        planned_maps: dict[str, dict] | None = None,
+        applicators: tuple = (),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
@@ -260,6 +264,8 @@ class SessionRecordForm(forms.Form):
                 choices=[("", "The treated area")]
                 + [(code, area.name) for code, area in self.body_areas.items()],
             )
+        self.planned_maps = planned_maps or {}
+        self.applicators = applicators
         self.area_rows = []
         for item in areas:
             code = item["area"]
@@ -269,9 +275,51 @@ class SessionRecordForm(forms.Form):
                 key = f"{code}__{name}"
                 self.fields[key] = _area_field(name, item)
                 fields.append(key)
+            fields += self._map_fields(code)
             self.area_rows.append(
-                {"code": code, "name": area_names.get(code, code), "item": item, "fields": fields}
+                {
+                    "code": code,
+                    "name": area_names.get(code, code),
+                    "item": item,
+                    "fields": fields,
+                    "planned_map": self.planned_maps.get(code),
+                }
             )
+
+    def _map_fields(self, code: str) -> list[str]:
+        """With a planned map: the sites injected (planned: the grid's count) or the
+        applicators placed (planned: the plan's placements), for the provider to confirm or
+        correct."""
+        planned = self.planned_maps.get(code)
+        if not planned:
+            return []
+        keys = []
+        if planned.get("sites"):
+            key = f"{code}__sites_injected"
+            count = len(planned["sites"])
+            self.fields[key] = forms.IntegerField(
+                label="Sites injected",
+                required=False,
+                min_value=0,
+                max_value=500,
+                initial=count,
+                help_text=f"Planned: {count} on the map.",
+            )
+            keys.append(key)
+        if planned.get("placements"):
+            key = f"{code}__placements_done"
+            self.fields[key] = forms.CharField(
+                label="Applicators placed (one a line: name @ x, y)",
+                required=False,
+                max_length=4000,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial="\n".join(
+                    f"{p['name']} @ {_cm(p['x'])}, {_cm(p['y'])}" for p in planned["placements"]
+                ),
+                help_text=f"Planned: {len(planned['placements'])} on the map.",
+            )
+            keys.append(key)
+        return keys
 
     @classmethod
     def for_appointment(
@@ -291,9 +339,18 @@ class SessionRecordForm(forms.Form):
             else AppointmentStatus.DONE,
             **{name: getattr(appointment, name) for name in RECORD_FIELDS},
         }
+        planned_maps = {m["area"]: m for m in appointment.plan_session.plan.option.get("maps", [])}
+        # Only a mapped plan needs the applicators (to read and write placements).
+        applicators = applicator_specs() if planned_maps else ()
         for row in appointment.treated_areas.select_related("area"):
             for name in AREA_FIELDS:
                 initial[f"{row.area.code}__{name}"] = getattr(row, name)
+            if row.sites_injected is not None:
+                initial[f"{row.area.code}__sites_injected"] = row.sites_injected
+            if row.placements_done:
+                initial[f"{row.area.code}__placements_done"] = maps.format_placements(
+                    row.placements_done, applicators
+                )
         return cls(
             data,
             files,
@@ -302,6 +359,8 @@ class SessionRecordForm(forms.Form):
             area_names={code: area.name for code, area in body_areas.items()},
             body_areas=body_areas,
             photos=photos,
+            planned_maps=planned_maps,
+            applicators=applicators,
         )
 
     def _clean_photo(self, name: str):
@@ -338,7 +397,29 @@ class SessionRecordForm(forms.Form):
                 lots_key = f"{row['code']}__lot_numbers"
                 if data.get(vials_key) and not (data.get(lots_key) or "").strip():
                     self.add_error(lots_key, "Record the lot number of every vial used.")
+                elif row["planned_map"] and data.get(vials_key):
+                    self._check_lot_per_vial(data, vials_key, lots_key)
+                self._clean_placements_done(data, row["code"])
         return data
+
+    def _check_lot_per_vial(self, data, vials_key: str, lots_key: str) -> None:
+        """A mapped area records a lot number for each vial (the same lot may repeat)."""
+        lots = [lot for lot in (data.get(lots_key) or "").split(",") if lot.strip()]
+        if lots and len(lots) != data[vials_key]:
+            self.add_error(
+                lots_key,
+                f"Give one lot number per vial: {data[vials_key]} vials, {len(lots)} lot "
+                "numbers (repeat a lot used twice).",
+            )
+
+    def _clean_placements_done(self, data, code: str) -> None:
+        key = f"{code}__placements_done"
+        if key not in self.fields:
+            return
+        try:
+            data[key] = maps.parse_placements(data.get(key) or "", self.applicators)
+        except ValueError as exc:
+            self.add_error(key, str(exc))
 
     def area_records(self) -> list[dict]:
         out = []
@@ -359,6 +440,9 @@ class SessionRecordForm(forms.Form):
                 cycles=r.get("cycles"),
                 applicators=r.get("applicators"),
                 pinch_mm=r.get("pinch_mm"),
+                planned_map=self.planned_maps.get(r["code"]),
+                sites_injected=r.get("sites_injected"),
+                placements_done=r.get("placements_done"),
             )
             for r in self.area_records()
             if r["code"] in self.body_areas
@@ -414,6 +498,10 @@ def _area_field(name: str, item: dict) -> forms.Field:
         initial=planned,
         help_text=f"Planned: {planned}" if planned is not None else "",
     )
+
+
+def _cm(value) -> str:
+    return format(Decimal(str(value)).normalize(), "f")
 
 
 PHOTO_FIELDS = ("before_photo", "after_photo")

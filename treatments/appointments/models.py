@@ -302,6 +302,11 @@ class TreatedArea(models.Model):
         ],
     )
     notes = models.CharField(max_length=300, blank=True)
+    # The treatment map: the plan's map of this area as planned (a copy, never edited), and
+    # what was actually done on it: the injection sites given and the applicators placed.
+    planned_map = models.JSONField(default=dict, blank=True)
+    sites_injected = models.PositiveSmallIntegerField(null=True, blank=True)
+    placements_done = models.JSONField(default=list, blank=True)
 
     class Meta:
         db_table = "treatments_treatedarea"

@@ -920,6 +920,9 @@ class AreaRecord:
     applicators: int | None = None
     pinch_mm: Decimal | None = None
     notes: str = ""
+    planned_map: dict | None = None  # the plan's map of the area, kept beside what was done
+    sites_injected: int | None = None
+    placements_done: list | None = None
 
 
 def session_record(
@@ -1044,6 +1047,9 @@ def _save_treated_areas(appointment: Appointment, areas: list[AreaRecord]) -> No
             applicators=record.applicators,
             pinch_mm=record.pinch_mm,
             notes=record.notes,
+            planned_map=record.planned_map or {},
+            sites_injected=record.sites_injected,
+            placements_done=record.placements_done or [],
         )
         row.full_clean()
         row.save()

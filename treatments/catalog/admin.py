@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from treatments.catalog.models import (
     WEEKDAYS,
+    ApplicatorType,
     BodyArea,
     CatalogSettings,
     ClinicClosure,
@@ -36,6 +37,37 @@ class SuitabilityRuleInline(admin.TabularInline):
     extra = 0
 
 
+class ApplicatorTypeInline(admin.TabularInline):
+    model = ApplicatorType
+    extra = 0
+    fields = [
+        "code",
+        "name",
+        "width_cm",
+        "height_cm",
+        "cycle_minutes",
+        "price_per_cycle",
+        "active",
+        "sort_order",
+    ]
+
+
+@admin.register(ApplicatorType)
+class ApplicatorTypeAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "treatment",
+        "width_cm",
+        "height_cm",
+        "cycle_minutes",
+        "price_per_cycle",
+        "active",
+    ]
+    list_filter = ["treatment", "active"]
+    list_select_related = ["treatment"]
+    search_fields = ["code", "name"]
+
+
 @admin.register(Treatment)
 class TreatmentAdmin(admin.ModelAdmin):
     list_display = [
@@ -51,7 +83,7 @@ class TreatmentAdmin(admin.ModelAdmin):
     list_filter = ["active"]
     search_fields = ["code", "name"]
     filter_horizontal = ["cleared_areas"]
-    inlines = [ConditionRuleInline, SuitabilityRuleInline]
+    inlines = [ConditionRuleInline, SuitabilityRuleInline, ApplicatorTypeInline]
     fieldsets = [
         (None, {"fields": ["code", "name", "active", "sort_order", "how_it_works"]}),
         (
@@ -107,6 +139,19 @@ class TreatmentAdmin(admin.ModelAdmin):
                     "regulatory_note",
                     "aftercare",
                 ]
+            },
+        ),
+        (
+            "Treatment map",
+            {
+                "description": "How a zone drawn on the body diagram becomes units: an "
+                "injection grid (spacing, dose, vial, the label's caps) or applicator "
+                "placements (the applicators below).",
+                "fields": [
+                    "map_kind",
+                    ("grid_spacing_cm", "dose_ml_per_site", "ml_per_unit"),
+                    ("max_sites_per_session", "max_ml_per_session"),
+                ],
             },
         ),
         # What a session of each treatment takes, beside the catalog's numbers.

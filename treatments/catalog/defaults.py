@@ -6,6 +6,7 @@ database.
 
 from __future__ import annotations
 
+from treatments.catalog.migrations._applicator_seed import APPLICATORS, TREATMENT_MAPS
 from treatments.catalog.migrations._seed import (
     ALL_AREAS,
     CONDITION_RULES,
@@ -16,7 +17,13 @@ from treatments.catalog.migrations._seed import (
     SUITABILITY_RULES,
     TREATMENTS,
 )
-from treatments.engine.planning import Catalog, ConditionRule, SuitabilityRule, TreatmentSpec
+from treatments.engine.planning import (
+    ApplicatorSpec,
+    Catalog,
+    ConditionRule,
+    SuitabilityRule,
+    TreatmentSpec,
+)
 from treatments.engine.pricing import PricingSettings
 
 AREA_NAMES = {
@@ -59,6 +66,13 @@ SPEC_FIELDS = (
     "regulatory_note",
     "downtime_note",
     "aftercare",
+    # The treatment map (migration 0011).
+    "map_kind",
+    "grid_spacing_cm",
+    "dose_ml_per_site",
+    "ml_per_unit",
+    "max_sites_per_session",
+    "max_ml_per_session",
 )
 
 
@@ -72,10 +86,23 @@ def default_catalog() -> Catalog:
     return Catalog(
         treatments=tuple(
             TreatmentSpec(
-                **{f: t[f] for f in SPEC_FIELDS},
+                **{f: t[f] for f in SPEC_FIELDS if f in t},
+                **TREATMENT_MAPS.get(t["code"], {}),
                 cleared_areas=frozenset(t["cleared_areas"]),
             )
             for t in TREATMENTS
+        ),
+        applicators=tuple(
+            ApplicatorSpec(
+                code=code,
+                name=name,
+                treatment=treatment,
+                width_cm=width,
+                height_cm=height,
+                cycle_minutes=minutes,
+                price_per_cycle=price,
+            )
+            for code, treatment, name, width, height, minutes, price, _ in APPLICATORS
         ),
         condition_rules=tuple(ConditionRule(*rule) for rule in CONDITION_RULES),
         suitability_rules=tuple(SuitabilityRule(*rule) for rule in SUITABILITY_RULES),

@@ -72,6 +72,14 @@ def percent_field(verbose_name: str, default: str, help_text: str = "") -> model
     )
 
 
+MAP_NONE, MAP_INJECTION_GRID, MAP_APPLICATORS = "", "injection_grid", "applicators"
+MAP_KINDS = [
+    (MAP_NONE, "No map: units from the size table"),
+    (MAP_INJECTION_GRID, "Injection grid inside the zone"),
+    (MAP_APPLICATORS, "Applicator placements on the zone"),
+]
+
+
 class Treatment(models.Model):
     """A treatment the clinic offers, with every number the plan engine reads."""
 
@@ -191,6 +199,47 @@ class Treatment(models.Model):
     )
     regulatory_note = models.TextField(blank=True)
     aftercare = models.TextField(blank=True)
+
+    # The treatment map (issue 13): how a zone drawn on the body diagram becomes units.
+    map_kind = models.CharField(
+        "treatment map",
+        max_length=20,
+        choices=MAP_KINDS,
+        blank=True,
+        default="",
+        help_text="How a zone drawn on the body diagram gives this treatment's units.",
+    )
+    grid_spacing_cm = models.DecimalField(
+        "injection spacing (cm)",
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.25"), "Sites must be at least 0.25 cm apart.")],
+    )
+    dose_ml_per_site = models.DecimalField(
+        "dose per site (mL)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.2"),
+        validators=[MinValueValidator(Decimal("0.01"), "A site takes some volume.")],
+    )
+    ml_per_unit = models.DecimalField(
+        "mL per unit (vial)",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("2"),
+        validators=[MinValueValidator(Decimal("0.1"), "A vial holds some volume.")],
+    )
+    max_sites_per_session = models.PositiveSmallIntegerField(
+        "most injections per session", default=50, validators=[at_least_one]
+    )
+    max_ml_per_session = models.DecimalField(
+        "most mL per session",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        validators=[MinValueValidator(Decimal("0.1"), "A session takes some volume.")],
+    )
 
     # What one session takes besides a qualified provider (issue 6: booking).
     needs_room = models.BooleanField(default=True, help_text="A session needs a treatment room.")
@@ -456,3 +505,40 @@ class ClinicHolidaySeed(models.Model):
     def __str__(self) -> str:
         region = f"{self.country}-{self.subdivision}" if self.subdivision else self.country
         return f"{region} public holidays {self.year}"
+
+
+class ApplicatorType(models.Model):
+    """An applicator a clinic owns (a cryolipolysis cup, a laser applicator): its footprint on
+    the body, how long one cycle runs and what a placement costs. One placement on the
+    treatment map is one cycle (one unit) of its treatment."""
+
+    treatment = models.ForeignKey(Treatment, on_delete=models.CASCADE, related_name="applicators")
+    code = models.CharField(max_length=64, unique=True, validators=[code_validator])
+    name = models.CharField(max_length=100)
+    width_cm = models.DecimalField(
+        "width (cm)",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5"), "A footprint is at least 0.5 cm wide.")],
+    )
+    height_cm = models.DecimalField(
+        "height (cm)",
+        max_digits=5,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5"), "A footprint is at least 0.5 cm high.")],
+    )
+    cycle_minutes = models.PositiveSmallIntegerField(validators=[at_least_one])
+    price_per_cycle = models.DecimalField(
+        max_digits=10, decimal_places=2, validators=[non_negative]
+    )
+    active = models.BooleanField(default=True)
+    sort_order = models.PositiveSmallIntegerField(default=0)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where the footprint and cycle length come from."
+    )
+
+    class Meta:
+        ordering = ["treatment__sort_order", "sort_order", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.width_cm} x {self.height_cm} cm, {self.cycle_minutes} min)"

@@ -8,6 +8,7 @@ _VIEW_CATALOG = [
     "treatments.view_suitabilityrule",
     "treatments.view_catalogsettings",
     "treatments.view_clinicclosure",
+    "treatments.view_applicatortype",
     "treatments.preview_plan",
 ]
 
@@ -31,6 +32,10 @@ PERMISSIONS: dict[str, list[str]] = {
         "treatments.add_clinicclosure",
         "treatments.change_clinicclosure",
         "treatments.delete_clinicclosure",
+        # The applicators the clinic owns (the treatment map): plans keep a copy of them.
+        "treatments.add_applicatortype",
+        "treatments.change_applicatortype",
+        "treatments.delete_applicatortype",
     ],
     PROVIDER: _VIEW_CATALOG,
     FRONT_DESK: _VIEW_CATALOG,

@@ -1,5 +1,6 @@
 """Restore the catalog the data migrations seed, after a transactional flush (tests, demo)."""
 
+from treatments.catalog.migrations._applicator_seed import seed_applicators
 from treatments.catalog.migrations._seed import seed_body_areas, seed_catalog, seed_conditions
 
 
@@ -13,3 +14,4 @@ def seed_all(apps) -> None:
     )
     seed_body_areas(apps)
     seed_catalog(apps)
+    seed_applicators(apps)  # migration 0011: the treatment map

@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from treatments.catalog.defaults import SPEC_FIELDS
 from treatments.catalog.models import (
+    ApplicatorType,
     BodyArea,
     CatalogSettings,
     ClinicClosure,
@@ -42,7 +43,8 @@ def catalog_settings_get() -> CatalogSettings:
 
 def catalog_snapshot(*, catalog_settings: CatalogSettings | None = None) -> planning.Catalog:
     """The active catalog as the engine's `Catalog`. Queries: treatments, their cleared
-    areas, condition rules, suitability rules, body areas, and the settings unless given."""
+    areas, condition rules, suitability rules, body areas, applicators, and the settings
+    unless given."""
     cs = catalog_settings or catalog_settings_get()
     treatments = list(
         Treatment.objects.filter(active=True).prefetch_related(
@@ -87,6 +89,33 @@ def catalog_snapshot(*, catalog_settings: CatalogSettings | None = None) -> plan
         default_goal_pinch_mm=cs.default_goal_pinch_mm,
         weight_loss_warning_bmi=cs.weight_loss_warning_bmi,
         currency=settings.CLINIC_CURRENCY,
+        applicators=applicator_specs(),
+    )
+
+
+def applicator_specs() -> tuple[planning.ApplicatorSpec, ...]:
+    """The active applicators of active treatments, for the treatment map (one query)."""
+    return tuple(
+        planning.ApplicatorSpec(
+            code=code,
+            name=name,
+            treatment=treatment,
+            width_cm=width,
+            height_cm=height,
+            cycle_minutes=minutes,
+            price_per_cycle=price,
+        )
+        for code, name, treatment, width, height, minutes, price in ApplicatorType.objects.filter(
+            active=True, treatment__active=True
+        ).values_list(
+            "code",
+            "name",
+            "treatment__code",
+            "width_cm",
+            "height_cm",
+            "cycle_minutes",
+            "price_per_cycle",
+        )
     )
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
+from treatments.engine import geometry
 from treatments.engine.pricing import (
     Charge,
     Cost,
@@ -95,6 +96,22 @@ class TreatmentSpec:
     regulatory_note: str = ""
     downtime_note: str = ""  # e.g. "swelling and bruising"
     aftercare: str = ""
+    # The treatment map: "" (units from the size table), "injection_grid" or "applicators".
+    map_kind: str = ""
+    grid_spacing_cm: Decimal = Decimal("1")
+    dose_ml_per_site: Decimal = Decimal("0.2")
+    ml_per_unit: Decimal = Decimal("2")
+    max_sites_per_session: int = 50
+    max_ml_per_session: Decimal = Decimal("10")
+
+    def grid_rules(self) -> geometry.GridRules:
+        return geometry.GridRules(
+            spacing_cm=self.grid_spacing_cm,
+            ml_per_site=self.dose_ml_per_site,
+            ml_per_unit=self.ml_per_unit,
+            max_sites_per_session=self.max_sites_per_session,
+            max_ml_per_session=self.max_ml_per_session,
+        )
 
     def units_for(self, size: str) -> int:
         return {"small": self.units_small, "medium": self.units_medium}.get(size, self.units_large)
@@ -132,6 +149,19 @@ class SuitabilityRule:
 
 
 @dataclass(frozen=True)
+class ApplicatorSpec:
+    """An applicator type from the catalog: one placement is one unit of its treatment."""
+
+    code: str
+    name: str
+    treatment: str
+    width_cm: Decimal
+    height_cm: Decimal
+    cycle_minutes: int
+    price_per_cycle: Decimal
+
+
+@dataclass(frozen=True)
 class Catalog:
     treatments: tuple[TreatmentSpec, ...]
     condition_rules: tuple[ConditionRule, ...]
@@ -141,9 +171,22 @@ class Catalog:
     default_goal_pinch_mm: Decimal = Decimal("20")
     weight_loss_warning_bmi: Decimal = Decimal("30")
     currency: str = "USD"
+    applicators: tuple[ApplicatorSpec, ...] = ()
 
     def area_name(self, code: str) -> str:
         return self.area_names.get(code, code.replace("_", " ").capitalize())
+
+    def applicator(self, code: str) -> ApplicatorSpec | None:
+        return next((a for a in self.applicators if a.code == code), None)
+
+    def footprint(self, placed: PlacedApplicator) -> geometry.Placement | None:
+        """A placement with its applicator's footprint; None for an unknown applicator."""
+        spec = self.applicator(placed.applicator)
+        if spec is None:
+            return None
+        return geometry.Placement(
+            placed.applicator, placed.x, placed.y, float(spec.width_cm), float(spec.height_cm)
+        )
 
 
 @dataclass(frozen=True)
@@ -192,12 +235,24 @@ class PatientFacts:
 
 
 @dataclass(frozen=True)
+class PlacedApplicator:
+    """An applicator placed on the treatment map: its type's code and its centre (cm)."""
+
+    applicator: str
+    x: float
+    y: float
+
+
+@dataclass(frozen=True)
 class AreaInput:
     area: str
     pinch_mm: Decimal
     size: str
     consistency: str = "soft"
     skin_laxity: str = "none"
+    # The treatment map: the zone's outline on the diagram (cm) and the applicators placed.
+    zone: tuple[geometry.Point, ...] = ()
+    placements: tuple[PlacedApplicator, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -228,13 +283,32 @@ class PlannedSession:
 
 
 @dataclass(frozen=True)
+class MapCharge:
+    """Units the map gives for one treatment of the whole zone, at one price: the vials of
+    its injection grid, or the placements of one applicator type."""
+
+    label: str  # "vials", "Large vacuum cup"
+    units_per_round: int
+    unit_price: Decimal
+    minutes_each: int = 0  # the applicator's cycle (0: the treatment's own timing)
+
+
+@dataclass(frozen=True)
 class AreaPlan:
-    """How one area is treated: `units` per session for `sessions` sessions."""
+    """How one area is treated: `units` per session for `sessions` sessions.
+
+    With a treatment map, `charges` price one treatment of the whole zone, which takes
+    `split` sessions when it is more than one session allows, and `explanation` says how
+    the map gave the units ("42 injection sites, 8.4 mL: 5 vials").
+    """
 
     area: str
     units: int
     sessions: int
     expected_pinch_mm: Decimal  # after those sessions, by the planning assumption
+    explanation: str = ""
+    charges: tuple[MapCharge, ...] = ()
+    split: int = 1
 
 
 @dataclass(frozen=True)
@@ -523,6 +597,7 @@ def _exclusions(
         *_over_bmi_limit(spec, patient_bmi, areas, catalog),
         *_too_thin(spec, areas, catalog),
         *_too_many_units(spec, areas, catalog),
+        *_map_exclusions(spec, areas, catalog),
     ]
     _dedupe(exclusions)
     return exclusions
@@ -598,8 +673,20 @@ def _too_many_units(spec: TreatmentSpec, areas: Sequence[AreaInput], catalog: Ca
         f"{spec.unit_label(units)} in a session, more than the {per_visit} "
         f"one visit allows."
         for area in areas
-        if (units := spec.units_for(area.size)) > per_visit
+        if map_units(spec, area, catalog) is None
+        and (units := spec.units_for(area.size)) > per_visit
     ]
+
+
+def _map_exclusions(spec: TreatmentSpec, areas: Sequence[AreaInput], catalog: Catalog) -> list[str]:
+    """A mapped zone that cannot be treated: no injection site fits it, injecting every
+    site once takes more sessions than allowed, or more applicators than one visit takes."""
+    found = []
+    for area in areas:
+        mapped = map_units(spec, area, catalog)
+        if mapped is not None and mapped.exclusion:
+            found.append(mapped.exclusion)
+    return found
 
 
 # --- Warnings: what the patient should know about an eligible treatment --------------------
@@ -702,6 +789,8 @@ def _area_plan(
     most sessions fall short, so the patient's expectations match the plan.
     """
     name = _lower(catalog.area_name(area.area))
+    mapped = map_units(spec, area, catalog)
+    split = mapped.split if mapped else 1
     n, reached = sessions_needed(
         pinch_mm=area.pinch_mm,
         goal_mm=goal,
@@ -709,8 +798,16 @@ def _area_plan(
         min_sessions=spec.min_sessions,
         max_sessions=spec.max_sessions,
     )
+    warnings: list[str] = list(mapped.warnings) if mapped else []
+    if n * split > spec.max_sessions:
+        fit = max(1, spec.max_sessions // split)
+        warnings.append(
+            f"Each treatment of the {name} takes {_count(split, 'session')}, so only "
+            f"{_count(fit, 'treatment')} of the zone fit the {spec.max_sessions} sessions "
+            f"allowed ({n} would be needed for the goal)."
+        )
+        n, reached = fit, False
     expected = expected_pinch(area.pinch_mm, spec.reduction_percent, n)
-    warnings: list[str] = []
     if area.pinch_mm <= goal:
         warnings.append(
             f"The {name} ({_num(area.pinch_mm)} mm pinch) is already at or below the "
@@ -724,7 +821,13 @@ def _area_plan(
             f"(about {_num(expected)} mm)."
         )
     plan = AreaPlan(
-        area=area.area, units=spec.units_for(area.size), sessions=n, expected_pinch_mm=expected
+        area=area.area,
+        units=mapped.units if mapped else spec.units_for(area.size),
+        sessions=n * split,
+        expected_pinch_mm=expected,
+        explanation=mapped.explanation if mapped else "",
+        charges=mapped.charges if mapped else (),
+        split=split,
     )
     return plan, warnings
 
@@ -911,7 +1014,7 @@ def schedule_course(
                 number=number,
                 date=day,
                 duration_minutes=spec.session_base_minutes
-                + spec.minutes_per_unit * units
+                + sum(area_minutes(spec, p) for p in active)
                 + spec.minutes_per_round * rounds,
                 areas=tuple(
                     SessionArea(area=p.area, units=p.units, unit=spec.unit) for p in active
@@ -932,24 +1035,190 @@ def course_cost(
 ) -> Cost:
     """One line item per area (units per session x sessions) at the treatment's price,
     priced with the catalog's course terms. Reusable for a provider's adjusted plan."""
-    charges = [
-        Charge(
-            description=(
-                f"{spec.name}, {_lower(catalog.area_name(p.area))}: "
-                f"{_count(p.units, spec.unit, spec.unit_plural)} per session x "
-                f"{_count(p.sessions, 'session')}"
-            ),
-            quantity=p.units * p.sessions,
-            unit_price=spec.price_per_unit,
-            unit=spec.unit,
-        )
-        for p in area_plans
-    ]
+    charges = [charge for p in area_plans for charge in _area_charges(spec, p, catalog)]
     return price_course(
         charges=charges,
         session_count=session_count,
         settings=catalog.pricing,
         extra_discount=extra_discount,
+    )
+
+
+def _area_charges(spec: TreatmentSpec, p: AreaPlan, catalog: Catalog) -> list[Charge]:
+    """The area's line items: units per session x sessions at the treatment's price, or,
+    from a map, each charge's units per treatment of the zone x treatments at its price."""
+    area = _lower(catalog.area_name(p.area))
+    if not p.charges:
+        return [
+            Charge(
+                description=(
+                    f"{spec.name}, {area}: {_count(p.units, spec.unit, spec.unit_plural)} "
+                    f"per session x {_count(p.sessions, 'session')}"
+                ),
+                quantity=p.units * p.sessions,
+                unit_price=spec.price_per_unit,
+                unit=spec.unit,
+            )
+        ]
+    rounds = -(-p.sessions // p.split)
+    per = "per session" if p.split == 1 else f"per treatment of the zone ({p.split} sessions)"
+    times = _count(p.sessions, "session") if p.split == 1 else _count(rounds, "treatment")
+    return [
+        Charge(
+            description=(
+                f"{spec.name}, {area}, from the map: "
+                + (f"{c.label}, " if c.label != spec.unit_plural else "")
+                + f"{_count(c.units_per_round, spec.unit, spec.unit_plural)} {per} x {times}"
+            ),
+            quantity=c.units_per_round * rounds,
+            unit_price=c.unit_price,
+            unit=spec.unit,
+        )
+        for c in p.charges
+    ]
+
+
+def area_minutes(spec: TreatmentSpec, p: AreaPlan) -> int:
+    """The minutes an area's units add to a session: the treatment's minutes per unit, or,
+    for a treatment timed by the unit, each placed applicator's own cycle length."""
+    if p.charges and spec.minutes_per_unit:
+        per_round = sum(c.minutes_each * c.units_per_round for c in p.charges)
+        if per_round:
+            return -(-per_round // p.split)
+    return spec.minutes_per_unit * p.units
+
+
+# --- The treatment map: units from the zone drawn on the body diagram ----------------------
+
+MAP_INJECTION_GRID, MAP_APPLICATORS = "injection_grid", "applicators"
+
+
+@dataclass(frozen=True)
+class MapUnits:
+    """What an area's map gives one treatment: units per session, how many sessions one
+    treatment of the whole zone takes, its charges, and the sentence that explains them."""
+
+    units: int
+    split: int
+    charges: tuple[MapCharge, ...]
+    explanation: str
+    warnings: tuple[str, ...] = ()
+    exclusion: str = ""
+
+
+def map_units(spec: TreatmentSpec, area: AreaInput, catalog: Catalog) -> MapUnits | None:
+    """Units from the area's treatment map for `spec`; None when the map says nothing about
+    this treatment (no map, or no applicator of it placed) and the size table applies."""
+    if spec.map_kind == MAP_INJECTION_GRID and area.zone:
+        return _grid_units(spec, area, catalog)
+    if spec.map_kind == MAP_APPLICATORS:
+        placed = [
+            (applicator, footprint)
+            for p in area.placements
+            if (applicator := catalog.applicator(p.applicator)) is not None
+            and applicator.treatment == spec.code
+            and (footprint := catalog.footprint(p)) is not None
+        ]
+        if placed:
+            return _applicator_units(spec, area, catalog, placed)
+    return None
+
+
+def _grid_units(spec: TreatmentSpec, area: AreaInput, catalog: Catalog) -> MapUnits:
+    """Injection sites on the grid inside the zone, their volume and vials, split across
+    sessions when they are more than one session allows."""
+    rules = spec.grid_rules()
+    dose = geometry.injection_dose(area.zone, rules)
+    name = _lower(catalog.area_name(area.area))
+    if not dose.site_count:
+        return MapUnits(
+            units=0,
+            split=1,
+            charges=(),
+            explanation="",
+            exclusion=(
+                f"The zone drawn on the {name} is too small for one injection site "
+                f"({_num(rules.spacing_cm)} cm apart)."
+            ),
+        )
+    text = (
+        f"{dose.site_count} injection sites, {_num(dose.ml)} mL: "
+        f"{_count(dose.total_vials, spec.unit, spec.unit_plural)}"
+    )
+    split = dose.sessions_per_round
+    exclusion = ""
+    if split > 1:
+        text += (
+            f"; more than one session allows ({rules.max_sites_per_session} injections, "
+            f"{_num(rules.max_ml_per_session)} mL), so each treatment of the zone is split "
+            f"across {split} sessions of {_join([str(n) for n in dose.sessions])} sites"
+        )
+        if split > spec.max_sessions:
+            exclusion = (
+                f"The zone on the {name} has {dose.site_count} injection sites: injecting "
+                f"each once takes {split} sessions, more than the {spec.max_sessions} allowed."
+            )
+    return MapUnits(
+        units=dose.most_vials,
+        split=split,
+        charges=(MapCharge(spec.unit_plural, dose.total_vials, spec.price_per_unit),),
+        explanation=text + ".",
+        exclusion=exclusion,
+    )
+
+
+def _applicator_units(
+    spec: TreatmentSpec,
+    area: AreaInput,
+    catalog: Catalog,
+    placed: Sequence[tuple[ApplicatorSpec, geometry.Placement]],
+) -> MapUnits:
+    """One unit per placed applicator, priced and timed by its type; the zone's coverage,
+    overlaps and uncovered part said in words."""
+    name = _lower(catalog.area_name(area.area))
+    counts: dict[str, int] = {}
+    types: dict[str, ApplicatorSpec] = {}
+    for applicator, _ in placed:
+        counts[applicator.code] = counts.get(applicator.code, 0) + 1
+        types[applicator.code] = applicator
+    units = len(placed)
+    kinds = ", ".join(
+        f"{n} x {types[code].name} ({types[code].cycle_minutes} min)" for code, n in counts.items()
+    )
+    text = f"{_count(units, 'placement')} ({kinds}): {_count(units, spec.unit, spec.unit_plural)}"
+    warnings: list[str] = []
+    if area.zone:
+        cover = geometry.coverage(area.zone, [footprint for _, footprint in placed])
+        text += f"; {cover.covered_percent}% of the zone covered"
+        if cover.uncovered_cm2:
+            text += f", about {_num(Decimal(str(cover.uncovered_cm2)))} cm² uncovered"
+        if cover.overlap_cm2:
+            text += f", about {_num(Decimal(str(cover.overlap_cm2)))} cm² under two applicators"
+            warnings.append(
+                f"Applicators on the {name} overlap (about "
+                f"{_num(Decimal(str(cover.overlap_cm2)))} cm²): that part is treated twice."
+            )
+    rounds = geometry.treatments_in_visit(units, spec.max_units_per_round)
+    if rounds > 1:
+        text += (
+            f"; more than {spec.max_units_per_round} at once, so {rounds} treatments in the visit"
+        )
+    exclusion = ""
+    if units > spec.units_per_visit():
+        exclusion = (
+            f"The {name} has {units} {spec.unit_plural} placed on the map, more than the "
+            f"{spec.units_per_visit()} one visit allows."
+        )
+    return MapUnits(
+        units=units,
+        split=1,
+        charges=tuple(
+            MapCharge(types[code].name, n, types[code].price_per_cycle, types[code].cycle_minutes)
+            for code, n in counts.items()
+        ),
+        explanation=text + ".",
+        warnings=tuple(warnings),
+        exclusion=exclusion,
     )
 
 

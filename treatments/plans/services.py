@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from consultations import maps
 from consultations.answers import planning_preferences
 from consultations.selectors import assessment_conditions, intake_latest_submitted
 from treatments.catalog.models import Condition, Treatment
@@ -45,6 +46,8 @@ QUOTE_VALID_DAYS = 30
 JSON_FIELDS = ["option", "excluded", "reasons", "warnings", "payment_plans"]
 SPEC_DECIMALS = ("price_per_unit", "reduction_percent", "min_pinch_mm")
 SPEC_OPTIONAL_DECIMALS = ("bmi_limit", "bmi_limit_submental")
+# The treatment map's numbers (older snapshots have none: the spec's defaults apply).
+SPEC_MAP_DECIMALS = ("grid_spacing_cm", "dose_ml_per_site", "ml_per_unit", "max_ml_per_session")
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,9 @@ def spec_from_snapshot(data: Mapping) -> planning.TreatmentSpec:
         values[name] = Decimal(values[name])
     for name in SPEC_OPTIONAL_DECIMALS:
         values[name] = Decimal(values[name]) if values.get(name) is not None else None
+    for name in SPEC_MAP_DECIMALS:
+        if name in values:
+            values[name] = Decimal(values[name])
     values["cleared_areas"] = frozenset(values.get("cleared_areas", ()))
     return planning.TreatmentSpec(**values)
 
@@ -120,6 +126,8 @@ def plan_generate_options(*, assessment, today: date, goal_pinch_mm: Decimal | N
             size=row.size,
             consistency=row.consistency,
             skin_laxity=row.skin_laxity,
+            zone=maps.as_points(row.zone_points or ()),
+            placements=maps.as_placed(row.placements or ()),
         )
         for row in assessment.areas.all()
     )
@@ -249,6 +257,7 @@ def plan_create_from_option(
     snapshot["area_names"] = dict(generated.catalog.area_names)
     snapshot["patient"] = _jsonable(generated.patient)
     snapshot["bmi"] = str(generated.result.bmi)
+    snapshot["maps"] = _map_snapshots(assessment, treatment_code, generated.catalog)
     snapshot["info"] = {
         "how_it_works": treatment.how_it_works,
         "side_effects": treatment.side_effects,
@@ -285,6 +294,23 @@ def plan_create_from_option(
     plan.save()
     _record_status(plan, to_status=PlanStatus.DRAFT, by=by, note=f"From option {option.rank}")
     return plan
+
+
+def _map_snapshots(assessment, treatment_code: str, catalog: planning.Catalog) -> list[dict]:
+    """Each mapped area's map as this plan used it (zone, grid sites, this treatment's
+    placements with their footprints), kept with the plan so it never changes later."""
+    return [
+        maps.area_map(
+            area_code=row.area.code,
+            area_name=row.area.name,
+            points=row.zone_points or [],
+            placements=row.placements or [],
+            catalog=catalog,
+            only_treatment=treatment_code,
+        )
+        for row in assessment.areas.all()
+        if row.has_map
+    ]
 
 
 def _area_plans(plan: Plan, spec, sessions) -> tuple[planning.AreaPlan, ...]:

@@ -7,7 +7,7 @@ import clinic.validators
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("consultations", "0006_consent_moves_to_plans"),
+        ("consultations", "0007_assessment_area_map"),
     ]
 
     operations = [

@@ -7,7 +7,10 @@ class ClinicConfig(AppConfig):
     verbose_name = "Clinic"
 
     def ready(self) -> None:
-        from clinic import security  # noqa: F401  (connects the idle clock to user_logged_in)
+        from clinic import (
+            checks,  # noqa: F401 - registers the deploy checks
+            security,  # noqa: F401  (connects the idle clock to user_logged_in)
+        )
         from clinic.audit import admin as audit_admin
         from clinic.audit import panels as audit_panels
         from clinic.audit import registry as audit_registry

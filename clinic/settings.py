@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Before any view reads the body or a parameter (CSRF's check runs later, in
+    # process_view); after authentication, so its refusal pages show the staff layout.
+    "clinic.edge.RequestEdgeMiddleware",
     "clinic.middleware.TabletHandbackMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -176,7 +179,26 @@ PHONENUMBER_DEFAULT_REGION = env("PHONENUMBER_DEFAULT_REGION", "US")
 # How long a new intake link stays open (front desk can pick another length per link).
 INTAKE_LINK_DAYS = envint("INTAKE_LINK_DAYS", 14)
 
-EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# The console backend writes every email — password-reset links, patients' intake and
+# consent links — into the server's log: development only. Production sends by SMTP and
+# refuses to start with a backend that prints (see clinic.checks for the deploy check).
+PRINTING_EMAIL_BACKENDS = frozenset(
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    }
+)
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+if EMAIL_BACKEND in PRINTING_EMAIL_BACKENDS and not DEBUG:
+    raise SystemExit(
+        "Contour will not start: EMAIL_BACKEND writes emails (with their private links) into "
+        "the log. Use SMTP in production, or DEBUG=1 for development."
+    )
 EMAIL_HOST = env("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env("EMAIL_HOST_USER")
@@ -186,6 +208,9 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 SESSION_REMINDER_HOURS = envint("SESSION_REMINDER_HOURS", 24)
 SESSION_PHOTO_MAX_MB = envint("SESSION_PHOTO_MAX_MB", 10)
 PROGRESS_PHOTO_MAX_BYTES = SESSION_PHOTO_MAX_MB * 1024 * 1024
+# The largest request body accepted at all (two photos and the record's fields), refused from
+# its Content-Length before it is read (clinic.edge).
+MAX_REQUEST_BODY_BYTES = envint("MAX_REQUEST_BODY_MB", 2 * SESSION_PHOTO_MAX_MB + 2) * 1024 * 1024
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", f"{CLINIC_NAME} <no-reply@localhost>")
 
 # Security. Behind a TLS-terminating proxy that sets X-Forwarded-Proto.

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
 
+from clinic.validators import NOTE_MAX, validate_single_line
 from consultations.questionnaire import QuestionType, Severity
 from consultations.screening import Flag
 from treatments.engine import planning
@@ -53,19 +54,21 @@ class ContactMethod(models.TextChoices):
 
 
 class Patient(models.Model):
-    first_name = models.CharField(max_length=100)
-    last_name = models.CharField(max_length=100)
+    first_name = models.CharField(max_length=100, validators=[validate_single_line])
+    last_name = models.CharField(max_length=100, validators=[validate_single_line])
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices)
     email = models.EmailField(blank=True)
     phone = PhoneNumberField(blank=True)
-    address = models.TextField(blank=True)
+    address = models.TextField(blank=True, max_length=500)
     preferred_contact = models.CharField(
         max_length=10, choices=ContactMethod.choices, default=ContactMethod.EMAIL
     )
-    emergency_contact_name = models.CharField(max_length=200, blank=True)
+    emergency_contact_name = models.CharField(
+        max_length=200, blank=True, validators=[validate_single_line]
+    )
     emergency_contact_phone = PhoneNumberField(blank=True)
-    notes = models.TextField(blank=True)
+    notes = models.TextField(blank=True, max_length=NOTE_MAX)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
@@ -117,7 +120,9 @@ class Questionnaire(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
     title = models.CharField(max_length=200)
-    intro = models.TextField(blank=True, help_text="Shown to the patient before the first step.")
+    intro = models.TextField(
+        blank=True, max_length=NOTE_MAX, help_text="Shown to the patient before the first step."
+    )
     published_at = models.DateTimeField(null=True, blank=True, editable=False)
     previous = models.ForeignKey(
         "self",
@@ -231,7 +236,7 @@ class Section(QuestionnairePart):
         Questionnaire, on_delete=models.CASCADE, related_name="sections"
     )
     title = models.CharField(max_length=200)
-    intro = models.TextField(blank=True)
+    intro = models.TextField(blank=True, max_length=NOTE_MAX)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -449,7 +454,7 @@ class Assessment(models.Model):
     weight_stable = models.BooleanField(
         default=True, help_text="Stable weight over the last 6 months."
     )
-    goals = models.TextField(blank=True)
+    goals = models.TextField(blank=True, max_length=2000)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

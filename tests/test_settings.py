@@ -154,3 +154,33 @@ def test_the_safeguards_limits_come_from_the_environment():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-5:] == ["8", "3600", "600", "90", "1"]
+
+
+def test_production_refuses_to_start_with_an_email_backend_that_prints():
+    result = run_python(
+        "import django; django.setup()",
+        SECRET_KEY="x" * 60,
+        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
+    )
+    assert result.returncode != 0
+    lines = [line for line in result.stderr.strip().splitlines() if line]
+    assert len(lines) == 1, result.stderr
+    assert "EMAIL_BACKEND writes emails" in lines[0]
+
+
+def test_production_sends_email_by_smtp_and_development_prints_it():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.EMAIL_BACKEND)"
+    production = run_python(code, SECRET_KEY="x" * 60)
+    development = run_python(code, DEBUG="1")
+    assert production.stdout.strip() == "django.core.mail.backends.smtp.EmailBackend"
+    assert development.stdout.strip() == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_the_deploy_check_refuses_a_printing_email_backend(settings):
+    from clinic.checks import email_backend_does_not_print
+
+    settings.DEBUG = False
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    assert [e.id for e in email_backend_does_not_print(None)] == ["clinic.E001"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    assert email_backend_does_not_print(None) == []

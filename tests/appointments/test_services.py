@@ -602,6 +602,60 @@ def test_photo_refuses_a_file_over_the_limit(clinic, provider, settings, tmp_pat
         svc.photo_add(appointment=appointment, upload=upload, kind="after", area=None, by=provider)
 
 
+def _noisy_jpeg(size=(120, 90)) -> bytes:
+    """A JPEG with real detail in it (a flat colour compresses to almost nothing)."""
+    import random
+
+    rng = random.Random(7)
+    image = Image.new("RGB", size)
+    image.putdata([(rng.randrange(256), rng.randrange(256), 90) for _ in range(size[0] * size[1])])
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=95)
+    return buffer.getvalue()
+
+
+def test_a_truncated_jpeg_is_refused_even_after_weasyprint_loaded(
+    clinic, provider, settings, tmp_path
+):
+    """WeasyPrint's import turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process;
+    an upload cut off half way must still be refused, not stored half grey."""
+    from PIL import ImageFile
+
+    import treatments.plans.pdf  # noqa: F401 - the import that used to relax decoding
+
+    settings.MEDIA_ROOT = tmp_path
+    ImageFile.LOAD_TRUNCATED_IMAGES = True  # as any other library could set it
+    appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
+    data = _noisy_jpeg()
+    upload = SimpleUploadedFile("cut.jpg", data[: len(data) // 2], content_type="image/jpeg")
+    with pytest.raises(ValidationError, match="not a photo we can read"):
+        svc.photo_add(appointment=appointment, upload=upload, kind="before", area=None, by=provider)
+    assert not ProgressPhoto.objects.exists()
+
+
+def test_a_phone_multi_picture_jpeg_is_accepted_as_a_jpeg(clinic, provider, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    appointment = past_appointment(accepted_plan(sessions=1), 1, provider)
+    first, second = Image.new("RGB", (64, 48), (200, 150, 120)), Image.new("RGB", (64, 48))
+    buffer = io.BytesIO()
+    first.save(buffer, format="MPO", save_all=True, append_images=[second])
+    with Image.open(io.BytesIO(buffer.getvalue())) as check:
+        assert check.format == "MPO"  # what a phone's camera writes
+    upload = SimpleUploadedFile("IMG_0001.jpg", buffer.getvalue(), content_type="image/jpeg")
+    photo = svc.photo_add(
+        appointment=appointment, upload=upload, kind="before", area=None, by=provider
+    )
+    assert (photo.content_type, photo.extension, photo.width, photo.height) == (
+        "image/jpeg",
+        "jpg",
+        64,
+        48,
+    )
+    with Image.open(tmp_path / photo.image.name) as stored:
+        assert stored.format == "JPEG"
+        assert stored.getpixel((10, 10))[0] > 150  # the first picture, not the second
+
+
 # --- Emails --------------------------------------------------------------------------------
 
 

@@ -304,3 +304,15 @@ def test_empty_contact_details_are_left_out(client, questionnaire, settings):
     page = client.get(url("start", "unknown-token")).content.decode()
     assert 'data-testid="clinic-contact"' not in page
     assert "Please contact" in page
+
+
+def test_a_nul_byte_in_an_intake_answer_is_refused_and_nothing_is_stored(client, questionnaire):
+    intake = IntakeFactory()
+    response = client.post(
+        reverse("consultations:intake-step", args=[intake.token, 1]),
+        {"height": "165\x00", "weight": "68", "weight_stable": "yes", "action": "next"},
+    )
+    assert response.status_code == 400
+    assert b"control character" in response.content
+    intake.refresh_from_db()
+    assert intake.draft == {}

@@ -589,3 +589,33 @@ def test_patients_see_the_clinics_phone_and_email(client, client_for, provider, 
     staff = client_for(provider)
     hand_back = staff.get(url("plan-consent-done", plan)).content.decode()
     assert "(555) 010-2000" in hand_back
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
+def test_adjust_refuses_dates_at_the_ends_of_time_beside_the_field(
+    client_for, provider, plan, value
+):
+    for changes in ({"start_date": value}, {"date_2": value}):
+        response = client_for(provider).post(url("plan-adjust", plan), adjust_data(plan, **changes))
+        assert response.status_code in (200, 400)
+        assert "Enter a date between 1900 and 2199" in response.content.decode()
+    assert plan.sessions.filter(planned_date__year__gt=2199).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("last_name", "expected"),
+    [
+        ('O"Brien\r\nX-Injected: yes', 'attachment; filename="quote-obrien-x-injected-yes-'),
+        ("Łukasiewicz", "attachment; filename*=utf-8''quote-%C5%82ukasiewicz-"),
+    ],
+)
+def test_the_pdf_file_name_survives_any_last_name(client_for, provider, plan, last_name, expected):
+    """A name stored before names were kept to one line (or typed with letters beyond ASCII)
+    still gives a PDF and a well-formed header."""
+    type(plan.patient).objects.filter(pk=plan.patient_id).update(last_name=last_name)
+    response = client_for(provider).get(url("plan-quote-pdf", plan))
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF-")
+    assert response["Content-Disposition"].startswith(expected)
+    assert "\n" not in response["Content-Disposition"]
+    assert "X-Injected" not in response.headers

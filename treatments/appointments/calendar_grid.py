@@ -15,6 +15,8 @@ from datetime import date, datetime, time, timedelta
 from urllib.parse import urlencode
 
 DAY, WEEK = "day", "week"
+# The dates the calendar can show (as clinic.validators: the grid stays free of Django).
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
 RESOURCE_KINDS = ("provider", "room", "device")
 
 PX_PER_MINUTE = 1.1
@@ -55,6 +57,8 @@ class CalendarQuery:
     day: date
     resource: tuple[str, int] | None
     resource_param: str = ""  # as given, kept in the navigation links
+    # A date asked for outside EARLIEST..LATEST: today is shown, with a message and a 400.
+    date_refused: bool = False
 
     @classmethod
     def parse(cls, params: Mapping[str, str], *, today: date) -> CalendarQuery:
@@ -65,8 +69,9 @@ class CalendarQuery:
             day = date.fromisoformat(params.get("date", ""))
         except ValueError:
             day = today
+        refused = not EARLIEST <= day <= LATEST
         raw = params.get("resource", "")
-        return cls(view, day, parse_resource(raw), raw)
+        return cls(view, today if refused else day, parse_resource(raw), raw, refused)
 
     @property
     def first(self) -> date:

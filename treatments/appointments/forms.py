@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from clinic.formats.display import clock
+from clinic.validators import PlausibleDateField, parse_plausible_date
 from consultations import maps
 from treatments.appointments.models import Appointment, AppointmentStatus, ProgressPhoto
 from treatments.appointments.services import (
@@ -115,7 +116,7 @@ class SessionBookForm(RescheduleForm):
 
 
 class DateForm(forms.Form):
-    day = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    day = PlausibleDateField(label="From")
 
     @classmethod
     def pick(cls, params, *, default: date) -> tuple[DateForm, date]:
@@ -159,11 +160,8 @@ class CourseBookingForm(forms.Form):
             self.fields[name] = SlotField(label=f"Session {number}", choices=options)
             if options:
                 self.fields[name].initial = options[0][0]
-            self.fields[f"day_{number}"] = forms.DateField(
-                label=f"Day of session {number}",
-                required=False,
-                initial=choice.day,
-                widget=forms.DateInput(attrs={"type": "date"}),
+            self.fields[f"day_{number}"] = PlausibleDateField(
+                label=f"Day of session {number}", required=False, initial=choice.day
             )
             self._numbers[name] = number
             self.rows.append(
@@ -185,10 +183,9 @@ class CourseBookingForm(forms.Form):
         for key, value in data.items():
             number = key.removeprefix("day_")
             if key.startswith("day_") and number.isdigit():
-                try:
-                    days[int(number)] = date.fromisoformat(value)
-                except ValueError:
-                    continue
+                day = parse_plausible_date(value)
+                if day is not None:
+                    days[int(number)] = day
         return days
 
     def slots(self) -> dict[int, scheduling.Slot]:

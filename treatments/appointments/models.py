@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from clinic.formats.display import clock, moment
+from clinic.validators import NOTE_MAX
 from treatments.catalog.models import WEEKDAYS
 
 __all__ = [
@@ -180,7 +181,9 @@ class Appointment(models.Model):
     status = models.CharField(
         max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
     )
-    status_reason = models.TextField(blank=True, help_text="Why it was cancelled or last moved.")
+    status_reason = models.TextField(
+        blank=True, max_length=1000, help_text="Why it was cancelled or last moved."
+    )
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -194,9 +197,11 @@ class Appointment(models.Model):
     intake_reconfirmed = models.BooleanField(
         default=False, help_text="The patient confirmed their intake answers still hold."
     )
-    intake_changes = models.TextField(blank=True, help_text="What changed since the intake.")
-    side_effects = models.TextField(blank=True)
-    notes = models.TextField(blank=True)
+    intake_changes = models.TextField(
+        blank=True, max_length=NOTE_MAX, help_text="What changed since the intake."
+    )
+    side_effects = models.TextField(blank=True, max_length=NOTE_MAX)
+    notes = models.TextField(blank=True, max_length=NOTE_MAX)
     weight_kg = models.DecimalField(
         max_digits=5,
         decimal_places=1,

@@ -24,6 +24,7 @@ from django.db import IntegrityError, OperationalError, connection, transaction
 from django.utils import timezone
 
 from clinic.formats.display import clock
+from clinic.validators import is_plausible_date
 from consultations.selectors import clinic_contact
 from treatments.appointments.models import (
     HOLDS_SESSION,
@@ -163,7 +164,7 @@ def slot_from_token(token: str) -> scheduling.Slot:
         start_s, minutes_s, provider_s, room_s, device_s = token.split("|")
         start = datetime.strptime(start_s, "%Y-%m-%dT%H:%M")
         minutes = int(minutes_s)
-        if not 0 < minutes <= 24 * 60:
+        if not 0 < minutes <= 24 * 60 or not is_plausible_date(start.date()):
             raise ValueError
         return scheduling.Slot(
             start,
@@ -1078,8 +1079,11 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
     """A real JPEG/PNG/WebP image, decoded by Pillow (the file's name and declared type are
     ignored), turned upright and re-encoded without its metadata — a phone photo's EXIF can
     hold where it was taken. ValidationError for anything else, or too big."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
+    from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+    # Strict decoding, whatever another library set for the process (WeasyPrint turns on
+    # truncated loading): a cut-off upload is refused, not stored half grey.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     limit = photo_max_bytes()
     if upload.size > limit:
         raise ValidationError(
@@ -1089,13 +1093,15 @@ def clean_photo(upload: UploadedFile) -> CleanPhoto:
     upload.seek(0)
     try:
         with Image.open(BytesIO(data)) as image:
-            kind = image.format
+            # A phone's multi-picture JPEG (MPO) is a JPEG with extra frames: keep the first.
+            kind = "JPEG" if image.format == "MPO" else image.format
             image.verify()
         if kind not in PHOTO_FORMATS:
             raise ValidationError("Use a JPEG, PNG or WebP photo.")
         with Image.open(BytesIO(data)) as image:
             if image.width * image.height > 60_000_000:
                 raise ValidationError("The photo is too large in pixels.")
+            image.load()  # decodes every pixel now: a truncated file fails here
             upright = ImageOps.exif_transpose(image)
             if kind == "JPEG" and upright.mode not in ("RGB", "L"):
                 upright = upright.convert("RGB")

@@ -12,12 +12,14 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access
 from clinic.formats.display import clock
 from clinic.permissions import staff_permission_required
+from clinic.validators import DATE_RANGE_MESSAGE
 from consultations.selectors import user_sees_clinical
 from treatments.appointments import calendar_grid as grid
 from treatments.appointments import charts, outcomes
@@ -141,7 +143,7 @@ def session_book(request, pk: int):
     picked = svc.day_slots(plan_session=session, day=day, now=timezone.now())
     names = sel.resource_names()
     form = SessionBookForm(request.POST or None, slots=picked.slots, names=names)
-    status = 200
+    status = 400 if date_form.errors else 200
     if request.method == "POST" and form.is_valid():
         try:
             appointment = svc.appointment_book(
@@ -209,7 +211,7 @@ def appointment_reschedule(request, pk: int):
     )
     names = sel.resource_names()
     form = RescheduleForm(request.POST or None, slots=picked.slots, names=names)
-    status = 200
+    status = 400 if date_form.errors else 200
     if request.method == "POST" and form.is_valid():
         try:
             outcome = svc.appointment_reschedule(
@@ -316,7 +318,9 @@ def photo_view(request, pk: int):
     response = FileResponse(handle, content_type=photo.content_type)
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Disposition"] = f'inline; filename="photo-{photo.pk}.{photo.extension}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=False, filename=f"photo-{photo.pk}.{photo.extension}"
+    )
     return response
 
 
@@ -331,8 +335,13 @@ def calendar(request):
     query = grid.CalendarQuery.parse(request.GET, today=today)
     page = sel.calendar_page(query=query, today=today)
     context = _calendar_context(page, today=today)
+    if query.date_refused:
+        messages.error(request, f"{DATE_RANGE_MESSAGE} Showing today instead.")
     return render(
-        request, "appointments/calendar.html", {**context, "feed_url": _own_feed_url(request)}
+        request,
+        "appointments/calendar.html",
+        {**context, "feed_url": _own_feed_url(request)},
+        status=400 if query.date_refused else 200,
     )
 
 
@@ -389,7 +398,9 @@ def appointment_ics(request, pk: int):
         [appointment], name="Contour session", private=False, stamp=timezone.now()
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="session-{appointment.pk}.ics"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"session-{appointment.pk}.ics"
+    )
     return response
 
 

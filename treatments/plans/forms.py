@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from django import forms
 from django.contrib.auth import authenticate
 
+from clinic.validators import NOTE_MAX, PlausibleDateField, validate_single_line
 from treatments.plans.models import PlanStatus, SignerRole
 
 GOAL_MIN_MM, GOAL_MAX_MM = 5, 100
@@ -39,7 +40,7 @@ class AdjustPlanForm(forms.Form):
     checks against the catalog happen in the service (treatments.engine.adjustments)."""
 
     session_count = forms.IntegerField(label="Sessions", min_value=1, max_value=12)
-    start_date = forms.DateField(label="Start", widget=forms.DateInput(attrs={"type": "date"}))
+    start_date = PlausibleDateField(label="Start")
     extra_discount = forms.DecimalField(
         label="Discount", required=False, min_value=Decimal(0), max_digits=10, decimal_places=2
     )
@@ -49,11 +50,13 @@ class AdjustPlanForm(forms.Form):
     internal_notes = forms.CharField(
         label="Internal notes (clinical staff only, never printed)",
         required=False,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     patient_notes = forms.CharField(
         label="Notes for the patient (printed on the quote)",
         required=False,
+        max_length=NOTE_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -81,10 +84,8 @@ class AdjustPlanForm(forms.Form):
         kwargs.setdefault("initial", initial)
         super().__init__(*args, **kwargs)
         for session in sessions:
-            self.fields[f"date_{session.number}"] = forms.DateField(
-                label=f"Session {session.number}",
-                required=False,
-                widget=forms.DateInput(attrs={"type": "date"}),
+            self.fields[f"date_{session.number}"] = PlausibleDateField(
+                label=f"Session {session.number}", required=False
             )
         for area in units:
             self.fields[f"units_{area}"] = forms.IntegerField(
@@ -110,7 +111,9 @@ class AdjustPlanForm(forms.Form):
 
 class ConsentForm(forms.Form):
     consent_text_id = forms.IntegerField(widget=forms.HiddenInput)
-    full_name = forms.CharField(label="Your full name", max_length=200)
+    full_name = forms.CharField(
+        label="Your full name", max_length=200, validators=[validate_single_line]
+    )
     for_patient = forms.BooleanField(
         label="I am signing for the patient, as their guardian or representative", required=False
     )
@@ -118,8 +121,15 @@ class ConsentForm(forms.Form):
         label="Your relationship to the patient (e.g. parent, legal guardian)",
         max_length=100,
         required=False,
+        validators=[validate_single_line],
     )
-    signature = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A drawn signature is a small PNG; this bounds a hand-made one.
+    signature = forms.CharField(
+        widget=forms.HiddenInput,
+        required=False,
+        max_length=500_000,
+        error_messages={"max_length": "The signature is too large; clear it and sign again."},
+    )
     agree = forms.BooleanField(
         label="I have read and understood this consent and my treatment plan.",
         error_messages={"required": "Tick the box to confirm you have read the consent."},

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from clinic.validators import NOTE_MAX
 from consultations.models import new_token
 
 # --- Plans (snapshots; issue 5 creates them, issue 6 books their sessions) -------------------
@@ -69,10 +70,12 @@ class Plan(models.Model):
     # Kept apart because a quote is handed to the patient: internal notes are for clinical
     # staff only and never printed; patient notes are printed on the quote and its PDF.
     internal_notes = models.TextField(
-        blank=True, help_text="For clinical staff only; never printed or shown to the front desk."
+        blank=True,
+        max_length=NOTE_MAX,
+        help_text="For clinical staff only; never printed or shown to the front desk.",
     )
     patient_notes = models.TextField(
-        blank=True, help_text="Printed on the patient's quote and its PDF."
+        blank=True, max_length=NOTE_MAX, help_text="Printed on the patient's quote and its PDF."
     )
     valid_until = models.DateField(null=True, blank=True)
     supersedes = models.ForeignKey(
@@ -156,7 +159,7 @@ class PlanStatusChange(models.Model):
         max_length=300, blank=True, help_text="Who acted when it was not (only) a staff member."
     )
     at = models.DateTimeField(auto_now_add=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=2000)
 
     class Meta:
         db_table = "treatments_planstatuschange"

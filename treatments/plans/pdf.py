@@ -15,12 +15,18 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from PIL import ImageFile
 
 # WeasyPrint reports each layout step at INFO; quiet it before it loads its default CSS.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 from weasyprint import HTML  # noqa: E402
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+
+# Importing WeasyPrint turns on Pillow's LOAD_TRUNCATED_IMAGES for the whole process, which
+# would let a cut-off upload decode as a grey photo. Our documents embed only static files
+# and photos already decoded strictly, so the process goes back to strict decoding.
+ImageFile.LOAD_TRUNCATED_IMAGES = False
 
 # A host that cannot resolve: relative URLs in the document become absolute under it, and
 # only those under STATIC_URL are answered, from disk.

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access
@@ -218,8 +220,12 @@ def plan_quote_pdf(request, pk: int, plan_pk: int):
     html = render_to_string("plans/quote.html", context)
     access.log_read(user=request.user, obj=plan, what=access.QUOTE_PDF)
     response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
-    name = f"quote-{plan.patient.last_name.lower()}-{plan.pk}.pdf".replace(" ", "-")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    # Django builds the header: quotes, line breaks and non-ASCII letters in a name are
+    # encoded (RFC 6266 filename*), never written into the header as they are.
+    name = slugify(plan.patient.last_name, allow_unicode=True) or "patient"
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"quote-{name}-{plan.pk}.pdf"
+    )
     return response
 
 

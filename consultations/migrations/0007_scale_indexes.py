@@ -1,0 +1,73 @@
+"""Indexes for a clinic chain's patient list: every sort ends with the primary key (keyset
+pages), and on PostgreSQL trigram indexes serve the name, email and phone searches
+(`icontains` compares UPPER(column), so the index is on that expression; the phone is stored
+as digits after a "+", so a digits-only search is a plain `contains`). SQLite has no
+trigram indexes and keeps working without them."""
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.operations import TrigramExtension
+from django.db import migrations, models
+from django.db.models.functions import Upper
+
+TRIGRAM_INDEXES = [
+    GinIndex(OpClass(Upper("first_name"), name="gin_trgm_ops"), name="patient_first_trgm"),
+    GinIndex(OpClass(Upper("last_name"), name="gin_trgm_ops"), name="patient_last_trgm"),
+    GinIndex(OpClass(Upper("email"), name="gin_trgm_ops"), name="patient_email_trgm"),
+    GinIndex(fields=["phone"], opclasses=["gin_trgm_ops"], name="patient_phone_trgm"),
+]
+
+
+def add_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    Patient = apps.get_model("consultations", "Patient")
+    for index in TRIGRAM_INDEXES:
+        schema_editor.add_index(Patient, index)
+
+
+def remove_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    Patient = apps.get_model("consultations", "Patient")
+    for index in TRIGRAM_INDEXES:
+        schema_editor.remove_index(Patient, index)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("consultations", "0006_consent_moves_to_plans"),
+        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+    ]
+
+    operations = [
+        # Does nothing on SQLite (the operation checks the database vendor).
+        TrigramExtension(),
+        migrations.RunPython(add_trigram_indexes, remove_trigram_indexes),
+        migrations.RemoveIndex(
+            model_name="patient",
+            name="patient_name_idx",
+        ),
+        migrations.RemoveIndex(
+            model_name="patient",
+            name="patient_dob_idx",
+        ),
+        migrations.RemoveIndex(
+            model_name="patient",
+            name="patient_created_idx",
+        ),
+        migrations.AddIndex(
+            model_name="patient",
+            index=models.Index(
+                fields=["last_name", "first_name", "id"], name="patient_name_pk_idx"
+            ),
+        ),
+        migrations.AddIndex(
+            model_name="patient",
+            index=models.Index(fields=["date_of_birth", "id"], name="patient_dob_pk_idx"),
+        ),
+        migrations.AddIndex(
+            model_name="patient",
+            index=models.Index(fields=["created_at", "id"], name="patient_created_pk_idx"),
+        ),
+    ]

@@ -323,6 +323,27 @@ def test_photo_upload_refuses_a_non_image(client_for, provider, past, settings, 
     assert not ProgressPhoto.objects.exists()
 
 
+def test_plans_to_book_pages_through_every_plan_at_a_fixed_number_of_queries(
+    client_for, clinic, front_desk, django_assert_num_queries
+):
+    made = [accepted_plan(sessions=1) for _ in range(27)]
+    client = client_for(front_desk)
+    url = reverse("appointments:plans-to-book")
+    first = client.get(url)
+    assert len(first.context["plans"]) == 25
+    cursor = first.context["page"].next_cursor
+    assert f"?after={cursor}" in first.content.decode()
+    # As on the first page: 1 session, 2 user, 3-4 permissions, 5 the plans of the page
+    # with their counts, 6 role names.
+    with django_assert_num_queries(6):
+        second = client.get(url, {"after": cursor})
+    shown = [p.pk for p in first.context["plans"]] + [p.pk for p in second.context["plans"]]
+    assert sorted(shown) == sorted(p.pk for p in made)
+    assert second.context["page"].next_cursor == ""
+    back = client.get(url, {"before": second.context["page"].prev_cursor})
+    assert [p.pk for p in back.context["plans"]] == [p.pk for p in first.context["plans"]]
+
+
 # --- Calendars, dashboard, iCal ------------------------------------------------------------
 
 

@@ -75,14 +75,14 @@ class Patient(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
-            # The list's sorts, each ending with the primary key (the keyset pages' order);
-            # one index serves a sort both ways. Name, email and phone searches use trigram
+            # The list's sorts (keyset pages end each with the primary key: the database
+            # sorts ties within an index's order). Name, email and phone searches use trigram
             # indexes on PostgreSQL (migration 0007_scale_indexes).
-            models.Index(fields=["last_name", "first_name", "id"], name="patient_name_pk_idx"),
+            models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
             models.Index(fields=["email"], name="patient_email_idx"),
             models.Index(fields=["phone"], name="patient_phone_idx"),
-            models.Index(fields=["date_of_birth", "id"], name="patient_dob_pk_idx"),
-            models.Index(fields=["created_at", "id"], name="patient_created_pk_idx"),
+            models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
+            models.Index(fields=["-created_at"], name="patient_created_idx"),
         ]
         permissions = [
             ("view_screening", "Can see intake answers and screening flags"),

@@ -1,13 +1,12 @@
-"""Indexes for a clinic chain's patient list: every sort ends with the primary key (keyset
-pages), and on PostgreSQL trigram indexes serve the name, email and phone searches
-(`icontains` compares UPPER(column), so the index is on that expression; the phone is stored
-as digits after a "+", so a digits-only search is a plain `contains`). SQLite has no
-trigram indexes and keeps working without them."""
+"""Indexes for a clinic chain's patient search: on PostgreSQL, trigram indexes (pg_trgm) serve
+the name, email and phone searches (`icontains` compares UPPER(column), so the index is on that
+expression; the phone is stored as digits after a "+", so a digits-only search is a plain
+`contains`). SQLite has no trigram indexes and keeps working without them."""
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.operations import TrigramExtension
-from django.db import migrations, models
+from django.db import migrations
 
 # icontains compares UPPER(column): those indexes are on that expression (written as SQL: an
 # OpClass around an expression is rendered in parentheses PostgreSQL refuses).
@@ -51,30 +50,4 @@ class Migration(migrations.Migration):
         # Does nothing on SQLite (the operation checks the database vendor).
         TrigramExtension(),
         migrations.RunPython(add_trigram_indexes, remove_trigram_indexes),
-        migrations.RemoveIndex(
-            model_name="patient",
-            name="patient_name_idx",
-        ),
-        migrations.RemoveIndex(
-            model_name="patient",
-            name="patient_dob_idx",
-        ),
-        migrations.RemoveIndex(
-            model_name="patient",
-            name="patient_created_idx",
-        ),
-        migrations.AddIndex(
-            model_name="patient",
-            index=models.Index(
-                fields=["last_name", "first_name", "id"], name="patient_name_pk_idx"
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="patient",
-            index=models.Index(fields=["date_of_birth", "id"], name="patient_dob_pk_idx"),
-        ),
-        migrations.AddIndex(
-            model_name="patient",
-            index=models.Index(fields=["created_at", "id"], name="patient_created_pk_idx"),
-        ),
     ]

@@ -283,11 +283,14 @@ def login(port: int, username: str, password: str) -> dict:
     return cookies
 
 
-def load(port: int, name: str, path: str, cookies: dict, args) -> Result:
+def check(port: int, path: str, cookies: dict) -> tuple[int, str]:
+    """One request first: its status, and its SQL queries (the X-Queries header)."""
     status, _, _, headers = request(port, "GET", path, cookies=cookies)
-    queries = headers.get("X-Queries", "?")
-    if status != 200:
-        return Result(name, 0, 0, 0, queries, status)
+    return status, headers.get("X-Queries", "?")
+
+
+def wrk(port: int, path: str, cookies: dict, seconds: int, args) -> tuple[int, float, int, int]:
+    """(requests, seconds, p50 µs, p95 µs) of one wrk run; errors make the page fail."""
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write(WRK_SCRIPT)
     cookie = "; ".join(f"{k}={v}" for k, v in cookies.items())
@@ -296,7 +299,7 @@ def load(port: int, name: str, path: str, cookies: dict, args) -> Result:
             args.wrk,
             f"-t{args.threads}",
             f"-c{args.connections}",
-            f"-d{args.duration}s",
+            f"-d{seconds}s",
             "-s",
             script.name,
             "-H",
@@ -313,8 +316,33 @@ def load(port: int, name: str, path: str, cookies: dict, args) -> Result:
         raise RuntimeError(f"wrk said: {out}")
     count, micros, p50, p95, errors = (int(x) for x in found.groups())
     if errors:
-        status = 0
-    return Result(name, count / (micros / 1e6), p50 / 1000, p95 / 1000, queries, status)
+        raise RuntimeError(f"{path}: {errors} error responses under load")
+    return count, micros / 1e6, p50, p95
+
+
+def measure(port: int, pages: list[tuple[str, str]], cookies: dict, args) -> list[Result]:
+    """Every page in turn, `rounds` times round-robin, so a machine busy at one moment slows
+    every page and the baselines alike; req/s over all rounds, the median round's p50/p95."""
+    checked = {name: check(port, path, cookies) for name, path in pages}
+    runs: dict[str, list] = {name: [] for name, _ in pages}
+    seconds = max(1, args.duration // args.rounds)
+    for _ in range(args.rounds):
+        for name, path in pages:
+            if checked[name][0] == 200:
+                runs[name].append(wrk(port, path, cookies, seconds, args))
+    results = []
+    for name, _ in pages:
+        status, queries = checked[name]
+        if status != 200:
+            results.append(Result(name, 0, 0, 0, queries, status))
+            continue
+        rows = runs[name]
+        rps = sum(r[0] for r in rows) / sum(r[1] for r in rows)
+        p50 = statistics.median(r[2] for r in rows) / 1000
+        p95 = statistics.median(r[3] for r in rows) / 1000
+        results.append(Result(name, rps, p50, p95, queries, status))
+        print(f"  {name}: {rps:.0f} req/s, p95 {p95:.1f} ms", flush=True)
+    return results
 
 
 def intake_burst(port: int, env: dict[str, str], count: int) -> tuple[float, float, int, int]:
@@ -388,11 +416,8 @@ def run_size(size: int, args) -> str:
     try:
         cookies = login(args.port, "admin", "contour-demo")
         described = machine()
-        results = []
-        for name, path in PAGES:
-            result = load(args.port, name, path.format(**data), cookies, args)
-            print(f"  {name}: {result.rps:.0f} req/s, p95 {result.p95:.1f} ms", flush=True)
-            results.append(result)
+        pages = [(name, path.format(**data)) for name, path in PAGES]
+        results = measure(args.port, pages, cookies, args)
         out = table(size, results, described)
         if args.intake:
             p50, p95, ok, stored = intake_burst(args.port, env, args.intake)
@@ -408,7 +433,8 @@ def run_size(size: int, args) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
-    parser.add_argument("--duration", type=int, default=10, help="seconds of wrk per page")
+    parser.add_argument("--duration", type=int, default=12, help="seconds of wrk per page")
+    parser.add_argument("--rounds", type=int, default=3, help="round-robin passes over the pages")
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--workers", type=int, default=2)

@@ -3,6 +3,7 @@ photos, calendars (with a query budget), the dashboard panel and the iCal files.
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -415,6 +416,26 @@ def test_dashboard_lists_todays_sessions(client_for, clinic, provider, front_des
     text = client_for(front_desk).get(reverse("dashboard")).content.decode()
     assert "Today&#x27;s sessions" in text or "Today's sessions" in text
     assert "Today Patient" in text
+
+
+def test_dashboard_lists_the_first_sessions_of_a_busy_day_at_a_fixed_number_of_queries(
+    client_for, clinic, provider, front_desk, django_assert_num_queries
+):
+    day = timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0)
+    client = client_for(front_desk)
+    for count in (2, 30):
+        while Appointment.objects.count() < count:
+            n = Appointment.objects.count()
+            plan = accepted_plan(sessions=1)
+            appointment_at(
+                plan.sessions.get(), day + datetime.timedelta(minutes=30 * n), provider=provider
+            )
+        # 1 session, 2 user, 3-4 permissions, 5 role names (the header), 6 today's sessions
+        # (the first 26, lean rows).
+        with django_assert_num_queries(6):
+            text = client.get(reverse("dashboard")).content.decode()
+        assert len(re.findall(r'href="/sessions/\d+/"', text)) == min(count, 25)
+        assert ('data-testid="today-more"' in text) == (count > 25)
 
 
 def test_appointment_ics_and_the_provider_feed(client_for, booked, front_desk, clinic, client):

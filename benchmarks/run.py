@@ -389,6 +389,9 @@ def table(size: int, results: list[Result], machine: str) -> str:
         if r.status != 200:
             lines.append(f"| {r.page} | HTTP {r.status} | | | {r.queries} | | |")
             continue
+        if not r.p95:
+            lines.append(f"| {r.page} | no answer within wrk's 2 s timeout | | | {r.queries} | | |")
+            continue
         lines.append(
             f"| {r.page} | {r.rps:.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.queries} | "
             f"{r.p95 / empty.p95:.1f}x | {r.rps / admin.rps:.1f}x |"

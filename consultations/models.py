@@ -78,7 +78,9 @@ class Patient(models.Model):
     class Meta:
         ordering = ["last_name", "first_name", "pk"]
         indexes = [
-            # The list's default sort and the name search's prefix matches.
+            # The list's sorts (keyset pages end each with the primary key: the database
+            # sorts ties within an index's order). Name, email and phone searches use trigram
+            # indexes on PostgreSQL (migration 0009_scale_indexes).
             models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
             models.Index(fields=["email"], name="patient_email_idx"),
             models.Index(fields=["phone"], name="patient_phone_idx"),

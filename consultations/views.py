@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -25,8 +24,14 @@ def patient_list(request):
     sort = request.GET.get("sort", "name")
     if sort not in selectors.PATIENT_SORTS:
         sort = "name"
-    patients = selectors.patient_list(user=request.user, query=query, sort=sort)
-    page = Paginator(patients, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = selectors.patient_page(
+        user=request.user,
+        query=query,
+        sort=sort,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "consultations/patient_list.html",

@@ -3,6 +3,7 @@ photos, calendars (with a query budget), the dashboard panel and the iCal files.
 
 import datetime
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -323,6 +324,27 @@ def test_photo_upload_refuses_a_non_image(client_for, provider, past, settings, 
     assert not ProgressPhoto.objects.exists()
 
 
+def test_plans_to_book_pages_through_every_plan_at_a_fixed_number_of_queries(
+    client_for, clinic, front_desk, django_assert_num_queries
+):
+    made = [accepted_plan(sessions=1) for _ in range(27)]
+    client = client_for(front_desk)
+    url = reverse("appointments:plans-to-book")
+    first = client.get(url)
+    assert len(first.context["plans"]) == 25
+    cursor = first.context["page"].next_cursor
+    assert f"?after={cursor}" in first.content.decode()
+    # As on the first page: 1 session, 2 user, 3-4 permissions, 5 the plans of the page
+    # with their counts, 6 role names.
+    with django_assert_num_queries(6):
+        second = client.get(url, {"after": cursor})
+    shown = [p.pk for p in first.context["plans"]] + [p.pk for p in second.context["plans"]]
+    assert sorted(shown) == sorted(p.pk for p in made)
+    assert second.context["page"].next_cursor == ""
+    back = client.get(url, {"before": second.context["page"].prev_cursor})
+    assert [p.pk for p in back.context["plans"]] == [p.pk for p in first.context["plans"]]
+
+
 # --- Calendars, dashboard, iCal ------------------------------------------------------------
 
 
@@ -394,6 +416,26 @@ def test_dashboard_lists_todays_sessions(client_for, clinic, provider, front_des
     text = client_for(front_desk).get(reverse("dashboard")).content.decode()
     assert "Today&#x27;s sessions" in text or "Today's sessions" in text
     assert "Today Patient" in text
+
+
+def test_dashboard_lists_the_first_sessions_of_a_busy_day_at_a_fixed_number_of_queries(
+    client_for, clinic, provider, front_desk, django_assert_num_queries
+):
+    day = timezone.localtime().replace(hour=0, minute=30, second=0, microsecond=0)
+    client = client_for(front_desk)
+    for count in (2, 30):
+        while Appointment.objects.count() < count:
+            n = Appointment.objects.count()
+            plan = accepted_plan(sessions=1)
+            appointment_at(
+                plan.sessions.get(), day + datetime.timedelta(minutes=30 * n), provider=provider
+            )
+        # 1 session, 2 user, 3-4 permissions, 5 role names (the header), 6 today's sessions
+        # (the first 26, lean rows).
+        with django_assert_num_queries(6):
+            text = client.get(reverse("dashboard")).content.decode()
+        assert len(re.findall(r'href="/sessions/\d+/"', text)) == min(count, 25)
+        assert ('data-testid="today-more"' in text) == (count > 25)
 
 
 def test_appointment_ics_and_the_provider_feed(client_for, booked, front_desk, clinic, client):

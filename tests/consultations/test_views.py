@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from consultations import services
+from consultations import selectors, services, views
 from consultations.demo import SUBMITTED_ANSWERS
 from consultations.models import Intake, IntakeStatus, Patient
 from tests.appointments.factories import accepted_plan, appointment_at, area, setup_clinic
@@ -129,30 +129,63 @@ def test_list_searches_and_paginates(client_for, front_desk):
         PatientFactory(last_name=f"Zed{n:02d}")
     client = client_for(front_desk)
     page1 = client.get(url("patient-list"))
-    assert page1.context["page"].paginator.count == 31
-    assert len(page1.context["page"].object_list) == 25
-    assert "Page 1 of 2" in page1.content.decode()
+    assert page1.context["page"].count == 31
+    assert len(page1.context["page"].rows) == 25
+    assert "31 patients" in page1.content.decode()
+    # The next page starts after the last row shown (keyset), and leads back.
+    next_cursor = page1.context["page"].next_cursor
+    page2 = client.get(url("patient-list"), {"after": next_cursor})
+    assert [p.last_name for p in page2.context["page"].rows] == [
+        f"Zed{n:02d}" for n in range(24, 30)
+    ]
+    assert page2.context["page"].next_cursor == ""
+    back = client.get(url("patient-list"), {"before": page2.context["page"].prev_cursor})
+    assert back.context["page"].rows == page1.context["page"].rows
+    assert back.context["page"].prev_cursor == ""
     found = client.get(url("patient-list"), {"q": "reyes"})
-    assert [p.last_name for p in found.context["page"].object_list] == ["Reyes"]
-    assert (
-        client.get(url("patient-list"), {"q": "nobody-here"}).context["page"].paginator.count == 0
-    )
-    assert client.get(url("patient-list"), {"sort": "bogus", "page": "x"}).status_code == 200
+    assert [p.last_name for p in found.context["page"].rows] == ["Reyes"]
+    assert client.get(url("patient-list"), {"q": "nobody-here"}).context["page"].count == 0
+    # A bad sort or a hand-edited cursor shows the first page, never an error.
+    for params in ({"sort": "bogus", "page": "x"}, {"after": "bogus"}, {"before": "W1siIl0"}):
+        response = client.get(url("patient-list"), params)
+        assert response.status_code == 200
+        assert len(response.context["page"].rows) == 25
 
 
 @pytest.mark.parametrize("count", [1, 40])
 def test_list_query_count_does_not_grow_with_patients(
-    client_for, front_desk, questionnaire, django_assert_max_num_queries, count
+    client_for, front_desk, questionnaire, django_assert_num_queries, count
 ):
     for _ in range(count):
         IntakeFactory()
     client = client_for(front_desk)
     # 1 the session, 2 the user, 3 the user's own permissions and 4 their groups' permissions
-    # (the view's check and the nav), 5 the paginator's count, 6 the role names for the
-    # header, 7 the page of patients with their latest intake dates (one aggregate query).
-    with django_assert_max_num_queries(7):
+    # (the view's check and the nav), 5 the list's count (capped), 6 the page of patients
+    # with their latest intake dates (subqueries for the page's rows), 7 the role names for
+    # the header.
+    with django_assert_num_queries(7):
         response = client.get(url("patient-list"))
     assert response.status_code == 200
+    assert len(response.context["page"].rows) == min(count, 25)
+
+
+@pytest.mark.parametrize("sort", ["name", "-name", "dob", "-dob", "created", "-created"])
+def test_list_pages_walk_every_patient_once_in_each_sort(client_for, front_desk, monkeypatch, sort):
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    people = [PatientFactory(last_name="Same") for _ in range(4)] + [
+        PatientFactory() for _ in range(4)
+    ]
+    client = client_for(front_desk)
+    seen, cursor = [], ""
+    while True:
+        page = client.get(url("patient-list"), {"sort": sort, "after": cursor}).context["page"]
+        seen += [p.pk for p in page.rows]
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    expected = selectors.patient_list(user=front_desk, sort=sort).values_list("pk", flat=True)
+    assert seen == list(expected)
+    assert sorted(seen) == sorted(p.pk for p in people)
 
 
 # --- Create and edit -----------------------------------------------------------------------

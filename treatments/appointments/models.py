@@ -239,6 +239,9 @@ class Appointment(models.Model):
         indexes = [
             models.Index(fields=["start"], name="appointment_start_idx"),
             models.Index(fields=["provider", "start"], name="appointment_provider_idx"),
+            # A room's or a device's calendar reads its range of days, not all its history.
+            models.Index(fields=["room", "start"], name="appointment_room_start_idx"),
+            models.Index(fields=["device", "start"], name="appointment_device_start_idx"),
         ]
 
     def __str__(self) -> str:

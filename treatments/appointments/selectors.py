@@ -11,11 +11,13 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 
+from clinic import keyset
 from clinic.formats.display import clock
 from consultations.selectors import VIEW_SCREENING, intake_latest_submitted
 from treatments.appointments import calendar_grid as grid
@@ -54,6 +56,17 @@ def to_local(value: datetime) -> datetime:
 
 def to_aware(value: datetime) -> datetime:
     return timezone.make_aware(value)
+
+
+# No session lasts a day (the clinic's hours are shorter), so an appointment overlapping a
+# range starts less than a day before it: that lower bound lets the database read the range
+# from the start index instead of every earlier appointment.
+LONGEST_SESSION = timedelta(days=1)
+
+
+def overlapping(start: datetime, end: datetime) -> Q:
+    """Appointments overlapping [start, end)."""
+    return Q(start__lt=end, end__gt=start, start__gt=start - LONGEST_SESSION)
 
 
 def day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
@@ -117,7 +130,7 @@ def clinic_snapshot(
     start, end = day_bounds(first_day, last_day)
     busy: list[scheduling.Busy] = []
     rows = (
-        Appointment.objects.filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+        Appointment.objects.filter(overlapping(start, end), status__in=ACTIVE_STATUSES)
         .exclude(pk__in=exclude)
         .values_list("start", "end", "provider_id", "room_id", "device_id")
     )
@@ -165,22 +178,43 @@ def course_session_get_for_user(*, user, pk: int) -> PlanSession:
     )
 
 
-def plans_to_book() -> list[Plan]:
+TO_BOOK_ORDER = ("start_date", "pk")
+
+
+def plans_to_book(*, after: str = "", before: str = "", size: int = 25) -> keyset.Page:
     """Plans that can be booked (the lifecycle's rule, plan_can_be_booked, as a query: a
     bookable status and the patient's signed consent) with a session that has no appointment
-    standing for it (never booked, cancelled or missed)."""
-    booked = Appointment.objects.filter(status__in=HOLDS_SESSION).values("plan_session_id")
-    return list(
-        _plan_queryset()
-        .filter(status__in=BOOKABLE_STATUSES)
-        .annotate(
-            session_count=Count("sessions", distinct=True),
-            unbooked_count=Count("sessions", filter=~Q(sessions__in=booked), distinct=True),
-        )
-        .filter(unbooked_count__gt=0)
+    standing for it (never booked, cancelled or missed): one keyset page of them, earliest
+    start first, each with `session_count` and `unbooked_count`. One query: `NOT EXISTS`
+    against the partial unique index of standing appointments, never a `NOT IN` over every
+    appointment; the counts are subqueries run for the page's rows only."""
+    held = Appointment.objects.filter(plan_session=OuterRef("pk"), status__in=HOLDS_SESSION)
+    unbooked = PlanSession.objects.filter(plan=OuterRef("pk")).filter(~Exists(held))
+    plans = (
+        Plan.objects.filter(status__in=BOOKABLE_STATUSES)
+        .filter(Exists(unbooked))
         .filter(Exists(PlanConsent.objects.filter(plan=OuterRef("pk"))))
-        .order_by("start_date", "pk")
+        .select_related("patient", "treatment")
+        .only(
+            "start_date",
+            "status",
+            "patient__first_name",
+            "patient__last_name",
+            "treatment__name",
+        )
+        .annotate(
+            session_count=_count_of(PlanSession.objects.filter(plan=OuterRef("pk"))),
+            unbooked_count=_count_of(unbooked),
+        )
     )
+    return keyset.paginate(
+        plans, TO_BOOK_ORDER, after_cursor=after, before_cursor=before, size=size, count=False
+    )
+
+
+def _count_of(sessions: QuerySet) -> Subquery:
+    """COUNT(*) of a plan's sessions (correlated to the outer plan), as a column of it."""
+    return Subquery(sessions.order_by().values("plan").annotate(n=Count("pk")).values("n"))
 
 
 @dataclass
@@ -231,7 +265,7 @@ def appointments_between(
 ) -> list[Appointment]:
     """Active appointments overlapping [start, end), one query with everything a calendar
     shows; optionally for one provider, room or device."""
-    qs = _appointment_queryset().filter(status__in=ACTIVE_STATUSES, start__lt=end, end__gt=start)
+    qs = _appointment_queryset().filter(overlapping(start, end), status__in=ACTIVE_STATUSES)
     if resource:
         kind, pk = resource
         qs = qs.filter(**{f"{kind}_id": pk})
@@ -242,18 +276,37 @@ def appointments_with_details(*, pks: list[int]) -> list[Appointment]:
     return list(_appointment_queryset().filter(pk__in=pks).order_by("start"))
 
 
-def appointments_today(*, user, today: date) -> list[Appointment]:
+# What a row of today's list shows (the dashboard's panel).
+TODAY_FIELDS = (
+    "start",
+    "status",
+    "provider__first_name",
+    "provider__username",
+    "room__name",
+    "plan_session__number",
+    "plan_session__plan__treatment__name",
+    "plan_session__plan__patient__first_name",
+    "plan_session__plan__patient__last_name",
+)
+
+
+def appointments_today(*, user, today: date, limit: int | None = None) -> list[Appointment]:
+    """Today's sessions, earliest first (the first `limit` of them): everyone's for the
+    front desk and admins, a provider's own for a provider. One query, lean rows."""
     start, end = day_bounds(today, today)
     qs = (
-        _appointment_queryset()
-        .filter(start__gte=start, start__lt=end)
+        Appointment.objects.filter(start__gte=start, start__lt=end)
         .exclude(status=AppointmentStatus.CANCELLED)
+        .select_related(
+            "plan_session__plan__patient", "plan_session__plan__treatment", "provider", "room"
+        )
+        .only(*TODAY_FIELDS)
     )
     if not user.has_perm(BOOK) and not user.has_perm("appointments.change_room"):
         # A provider sees their own day; the front desk and admins see everyone's.
-        mine = qs.filter(provider=user)
-        return list(mine.order_by("start"))
-    return list(qs.order_by("start"))
+        qs = qs.filter(provider=user)
+    qs = qs.order_by("start", "pk")
+    return list(qs[:limit] if limit is not None else qs)
 
 
 def calendar_resources() -> dict[str, list[tuple[int, str]]]:
@@ -261,9 +314,9 @@ def calendar_resources() -> dict[str, list[tuple[int, str]]]:
     User = get_user_model()
     providers = [
         (u.pk, u.get_full_name() or u.get_username())
-        for u in User.objects.filter(provider_profile__active=True).order_by(
-            "first_name", "last_name", "username"
-        )
+        for u in User.objects.filter(provider_profile__active=True)
+        .only("pk", "first_name", "last_name", "username")
+        .order_by("first_name", "last_name", "username")
     ]
     return {
         "provider": providers,
@@ -286,12 +339,93 @@ def opening_hours() -> list[tuple[time, time]]:
     return list(OpeningHours.objects.values_list("starts", "ends"))
 
 
+# What a calendar block shows, read as plain values (no model rows: a week holds hundreds).
+CALENDAR_FIELDS = (
+    "pk",
+    "start",
+    "end",
+    "status",
+    "provider_id",
+    "provider__first_name",
+    "provider__username",
+    "room__name",
+    "device__name",
+    "plan_session__number",
+    "plan_session__plan__treatment__code",
+    "plan_session__plan__treatment__name",
+    "plan_session__plan__patient__first_name",
+    "plan_session__plan__patient__last_name",
+)
+
+
+def calendar_appointments(
+    *, start: datetime, end: datetime, resource: tuple[str, int] | None = None
+) -> list[dict]:
+    """Active appointments overlapping [start, end) as dicts of what a block shows: one
+    query, only the columns the calendar draws."""
+    qs = Appointment.objects.filter(overlapping(start, end), status__in=ACTIVE_STATUSES)
+    if resource:
+        kind, pk = resource
+        qs = qs.filter(**{f"{kind}_id": pk})
+    return list(qs.order_by("start").values(*CALENDAR_FIELDS))
+
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """A block as the page draws it: every text and position worked out once, here."""
+
+    href: str
+    css: str  # "status-booked t-cryolipolysis cal-short"
+    # Its position in the column, as CSS values (applied from data-css-* attributes: the
+    # Content-Security-Policy allows no style attribute).
+    top: str
+    height: str
+    left: str
+    width: str
+    title: str
+    time: str
+    who: str
+    what: str
+    where: str
+
+
+def calendar_event(row: dict, block: grid.Block, href: str) -> CalendarEvent:
+    starts, ends = clock(row["start"]), clock(row["end"])
+    first = row["plan_session__plan__patient__first_name"]
+    who = f"{first} {row['plan_session__plan__patient__last_name']}".strip()
+    treatment = row["plan_session__plan__treatment__name"]
+    number = row["plan_session__number"]
+    where = " · ".join(
+        name
+        for name in (
+            row["provider__first_name"] or row["provider__username"],
+            row["room__name"],
+            row["device__name"],
+        )
+        if name
+    )
+    short = " cal-short" if block.height < 48 else ""
+    return CalendarEvent(
+        href=href,
+        css=f"status-{row['status']} t-{row['plan_session__plan__treatment__code']}{short}",
+        top=f"{block.top:.0f}px",
+        height=f"{block.height:.0f}px",
+        left=f"calc({block.left:.2f}% + 2px)",
+        width=f"calc({block.width:.2f}% - 4px)",
+        title=f"{starts}\u2013{ends} {who}, {treatment} session {number}",
+        time=starts,
+        who=who,
+        what=f"{treatment} · {number}",
+        where=where,
+    )
+
+
 @dataclass
 class CalendarColumn:
     day: date
     title: str
     is_today: bool
-    events: list[tuple[grid.Block, Appointment]]  # where each appointment is drawn
+    events: list[CalendarEvent]
 
 
 @dataclass
@@ -313,26 +447,34 @@ def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
     if query.resource and query.resource not in names:
         raise Http404
     start, end = day_bounds(query.days[0], query.days[-1])
-    appointments = appointments_between(start=start, end=end, resource=query.resource)
+    rows = calendar_appointments(start=start, end=end, resource=query.resource)
     if query.by_provider:
         specs = grid.provider_columns(query.day, resources["provider"])
     else:
         specs = grid.day_columns(query.days, today=today)
     entries = [
-        grid.Entry(a.pk, to_local(a.start), to_local(a.end), a.provider_id) for a in appointments
+        grid.Entry(r["pk"], to_local(r["start"]), to_local(r["end"]), r["provider_id"])
+        for r in rows
     ]
     layout = grid.layout(specs, opening=opening_hours(), entries=entries)
-    by_id = {a.pk: a for a in appointments}
+    by_id = {r["pk"]: r for r in rows}
+    # One reverse() for the page, not one per block.
+    href = reverse("appointments:appointment-detail", args=[0]).replace("/0/", "/{}/")
     return CalendarPage(
         query=query,
         resources=resources,
         resource_name=names.get(query.resource, "") if query.resource else "",
         columns=[
-            CalendarColumn(c.day, c.title, c.is_today, [(b, by_id[b.id]) for b in c.blocks])
+            CalendarColumn(
+                c.day,
+                c.title,
+                c.is_today,
+                [calendar_event(by_id[b.id], b, href.format(b.id)) for b in c.blocks],
+            )
             for c in layout.columns
         ],
         grid=layout,
-        count=len(appointments),
+        count=len(rows),
     )
 
 

@@ -51,7 +51,10 @@ def _when(appointment: Appointment) -> str:
 
 @staff_permission_required(sel.BOOK)
 def plans_to_book(request):
-    return render(request, "appointments/to_book.html", {"plans": sel.plans_to_book()})
+    page = sel.plans_to_book(
+        after=request.GET.get("after", ""), before=request.GET.get("before", "")
+    )
+    return render(request, "appointments/to_book.html", {"plans": page.rows, "page": page})
 
 
 @staff_permission_required(sel.VIEW)

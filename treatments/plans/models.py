@@ -90,7 +90,15 @@ class Plan(models.Model):
     class Meta:
         db_table = "treatments_plan"
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["patient", "-created_at"])]
+        indexes = [
+            models.Index(fields=["patient", "-created_at"]),
+            # The plans to book, earliest start first (keyset pages): only bookable plans.
+            models.Index(
+                fields=["start_date", "id"],
+                condition=models.Q(status__in=["accepted", "in_progress"]),
+                name="plan_bookable_start_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.treatment} plan for {self.patient}"

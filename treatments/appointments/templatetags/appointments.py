@@ -8,16 +8,18 @@ from treatments.appointments import selectors as sel
 
 register = template.Library()
 
+# A clinic chain has hundreds of sessions a day: the dashboard lists the first ones and links
+# to the day's calendar for the rest.
+TODAY_LIMIT = 25
+
 
 @register.inclusion_tag("appointments/_today_panel.html", takes_context=True)
 def todays_sessions(context):
     user = context["request"].user
     if not user.has_perm(sel.VIEW):
         return {"show": False}
-    return {
-        "show": True,
-        "appointments": sel.appointments_today(user=user, today=timezone.localdate()),
-    }
+    rows = sel.appointments_today(user=user, today=timezone.localdate(), limit=TODAY_LIMIT + 1)
+    return {"show": True, "appointments": rows[:TODAY_LIMIT], "more": len(rows) > TODAY_LIMIT}
 
 
 @register.inclusion_tag("appointments/panels/progress.html", takes_context=True)

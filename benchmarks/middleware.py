@@ -1,0 +1,23 @@
+"""Counts the SQL queries of each request into an `X-Queries` header (DEBUG stays off)."""
+
+from __future__ import annotations
+
+from django.db import connection
+
+
+class QueryCount:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        with connection.execute_wrapper(counter):
+            response = self.get_response(request)
+        response["X-Queries"] = str(count)
+        return response

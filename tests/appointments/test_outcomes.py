@@ -163,6 +163,10 @@ def test_reviewing_is_a_post_for_clinical_staff_only(
     assert response["Location"] == reverse("consultations:patient-detail", args=[plan.patient_id])
     warning.refresh_from_db()
     assert warning.reviewed
+    # A `next` that is no path (the fuzzer's find: it was read as a view's name, a 500).
+    response = client_for(provider).post(url, {"next": "9999-12-31"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("consultations:patient-detail", args=[plan.patient_id])
 
 
 def test_dashboard_lists_open_warnings_in_a_fixed_number_of_queries(

@@ -41,8 +41,15 @@ def tablet(browser):
 
 def tap_cm(page, svg, x_cm: float, y_cm: float, width_cm: float = 60, height_cm: float = 110):
     """Tap the diagram at a point given in centimetres on the body."""
-    svg.wait_for(state="visible")  # the preview redraws after each change
-    box = svg.bounding_box()
+    # The preview is redrawn from the server after each change: measure the one on the page.
+    box = None
+    for _ in range(50):
+        svg.wait_for(state="visible")
+        box = svg.bounding_box()
+        if box:
+            break
+        svg.page.wait_for_timeout(100)
+    assert box, "the map never settled"
     svg.tap(position={"x": box["width"] * x_cm / width_cm, "y": box["height"] * y_cm / height_cm})
 
 

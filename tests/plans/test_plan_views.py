@@ -619,3 +619,27 @@ def test_the_pdf_file_name_survives_any_last_name(client_for, provider, plan, la
     assert response["Content-Disposition"].startswith(expected)
     assert "\n" not in response["Content-Disposition"]
     assert "X-Injected" not in response.headers
+
+
+def test_a_signed_plan_offers_booking_to_whoever_books(client_for, provider, front_desk, plan):
+    """From the plan page straight to booking the course (the front desk books; a provider
+    sees the course's sessions but no booking button)."""
+    text = services.consent_text_current(treatment=plan.treatment)
+    services.plan_transition(plan=plan, to_status=PlanStatus.PRESENTED, by=provider)
+    before = client_for(front_desk).get(url("plan-detail", plan)).content.decode()
+    assert 'data-testid="book-course"' not in before  # not signed yet
+    services.consent_record(
+        plan=plan,
+        signature=SIGNATURE,
+        consent_text_id=text.pk,
+        ip_address=None,
+        full_name=plan.patient.full_name,
+        by=provider,
+    )
+    desk = client_for(front_desk).get(url("plan-detail", plan)).content.decode()
+    book = reverse("appointments:plan-book", args=[plan.pk])
+    assert f'href="{book}" data-testid="book-course"' in desk
+    clinician = client_for(provider).get(url("plan-detail", plan)).content.decode()
+    assert 'data-testid="book-course"' not in clinician
+    sessions = reverse("appointments:plan-sessions", args=[plan.pk])
+    assert f'href="{sessions}" data-testid="course-sessions"' in clinician

@@ -24,6 +24,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
+from django.utils.text import slugify
 
 from consultations import services as consultations
 from consultations.demo import SUBMITTED_ANSWERS
@@ -185,7 +186,7 @@ class Seeder:
             last_name=last,
             date_of_birth=dt.date(1970 + n % 25, 1 + n % 12, 1 + n % 27),
             sex="male" if n % 4 == 1 else "female",
-            email=f"{first.lower()}.{last.lower()}@example.com",
+            email=f"{slugify(first)}.{slugify(last)}@example.com",  # Ekström: ekstrom
             phone=f"+1415555{1200 + n}",
             created_by=self.desk,
             created_at=_noon(self.day(days_ago)),

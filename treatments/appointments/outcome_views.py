@@ -1,7 +1,8 @@
 """Marking an outcome warning reviewed (a POST; who and when stay on the row)."""
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -20,8 +21,9 @@ def outcome_warning_review(request, pk: int):
         request, f"{warning.get_kind_display()} ({warning.area.name}) marked reviewed."
     )
     target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
+    # Only a path of this site: `redirect()` would read any other word as a view's name.
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse("consultations:patient-detail", args=[warning.plan.patient_id])
-    return redirect(target)
+    return HttpResponseRedirect(target)

@@ -142,3 +142,19 @@ def test_a_name_with_a_line_break_is_refused_beside_the_field(front_desk):
     )
     assert response.status_code in (200, 400)
     assert b"Use a single line, without line breaks or tabs." in response.content
+
+
+@pytest.mark.parametrize(
+    ("url_name", "params"),
+    [
+        ("audit:log", {"until": "9999-12-31"}),
+        ("audit:log", {"since": "0001-01-01"}),
+        ("reports:business", {"first": "9999-12-30", "last": "9999-12-31"}),
+        ("reports:utilisation", {"first": "0001-01-01", "last": "0001-01-02"}),
+    ],
+)
+def test_report_and_audit_dates_at_the_ends_of_time(clinic_admin, url_name, params):
+    """The fuzzer's finds: a range ending on 9999-12-31 overflowed its day after (a 500)."""
+    response = _client(clinic_admin).get(reverse(url_name), params)
+    assert response.status_code == 400
+    assert b"between 1900 and 2199" in response.content

@@ -1,6 +1,7 @@
 from django import forms
 
 from clinic.audit import selectors
+from clinic.validators import PlausibleDateField
 
 
 class AuditSearchForm(forms.Form):
@@ -8,8 +9,8 @@ class AuditSearchForm(forms.Form):
         required=False, max_length=100, help_text="A name, email, date of birth or record number."
     )
     user = forms.CharField(required=False, max_length=150, label="Staff user")
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput({"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput({"type": "date"}))
+    since = PlausibleDateField(required=False, label="From")
+    until = PlausibleDateField(required=False, label="To")
     kind = forms.TypedChoiceField(required=False, coerce=int, empty_value=None, label="Record")
     action = forms.TypedChoiceField(
         required=False,

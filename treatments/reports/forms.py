@@ -2,6 +2,7 @@ from datetime import date, timedelta
 
 from django import forms
 
+from clinic.validators import PlausibleDateField
 from treatments.reports.selectors import Period
 
 LONGEST = timedelta(days=731)
@@ -10,16 +11,14 @@ LONGEST = timedelta(days=731)
 class PeriodForm(forms.Form):
     """The date range of a report. Bad dates get a message beside the field, never a 500."""
 
-    first = forms.DateField(
+    first = PlausibleDateField(
         label="From",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a date like 2026-06-01."},
     )
-    last = forms.DateField(
+    last = PlausibleDateField(
         label="To",
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": "Enter a date like 2026-06-30."},
     )
 

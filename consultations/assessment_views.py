@@ -123,16 +123,7 @@ def _area_maps(assessment) -> list[dict]:
     if not mapped:
         return []
     catalog = catalog_snapshot()
-    return [
-        maps.area_map(
-            area_code=row.area.code,
-            area_name=row.area.name,
-            points=row.zone_points or [],
-            placements=row.placements or [],
-            catalog=catalog,
-        )
-        for row in mapped
-    ]
+    return [maps.assessed_area_map(row, catalog=catalog) for row in mapped]
 
 
 @staff_permission_required("consultations.view_assessment")

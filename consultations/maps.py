@@ -139,6 +139,21 @@ def map_errors(
     return errors
 
 
+def assessed_area_map(
+    row: Any, *, catalog: planning.Catalog, only_treatment: str | None = None
+) -> dict[str, Any]:
+    """`area_map` for an assessment's area row (with its `area` loaded): the assessment page
+    and a plan's snapshot draw the same map from it."""
+    return area_map(
+        area_code=row.area.code,
+        area_name=row.area.name,
+        points=row.zone_points or [],
+        placements=row.placements or [],
+        catalog=catalog,
+        only_treatment=only_treatment,
+    )
+
+
 def area_map(
     *,
     area_code: str,

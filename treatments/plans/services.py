@@ -300,14 +300,7 @@ def _map_snapshots(assessment, treatment_code: str, catalog: planning.Catalog) -
     """Each mapped area's map as this plan used it (zone, grid sites, this treatment's
     placements with their footprints), kept with the plan so it never changes later."""
     return [
-        maps.area_map(
-            area_code=row.area.code,
-            area_name=row.area.name,
-            points=row.zone_points or [],
-            placements=row.placements or [],
-            catalog=catalog,
-            only_treatment=treatment_code,
-        )
+        maps.assessed_area_map(row, catalog=catalog, only_treatment=treatment_code)
         for row in assessment.areas.all()
         if row.has_map
     ]

@@ -109,22 +109,87 @@ LAST_PLAN_STATUSES = (
 # --- Writing rows ------------------------------------------------------------------------
 
 
+NULL = r"\N"
+
+
+def _escape(text: str) -> str:
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return (
+            text.replace("\\", "\\\\")
+            .replace("\t", "\\t")
+            .replace("\n", "\\n")
+            .replace("\r", "\\r")
+        )
+    return text
+
+
 def _copy_text(value) -> str:
     if value is None:
-        return r"\N"
+        return NULL
     if isinstance(value, bool):
         return "t" if value else "f"
-    text = str(value)
-    return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return _escape(str(value))
 
 
-def _db_value(f: models.Field, obj: models.Model):
-    value = getattr(obj, f.attname)
-    if value is None and (getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)):
-        value = timezone.now()
-    if isinstance(f, models.JSONField):
-        return json.dumps(value)
-    return f.get_db_prep_save(value, connection)
+# Fields whose Python value PostgreSQL reads as it is printed; any other field goes through
+# its own get_db_prep_save (custom fields, UUIDs, ...). Seeding a million rows spends most of
+# its time here, so the common cases skip Django's per-value connection lookups.
+_AS_TEXT = (models.CharField, models.TextField, models.EmailField, models.SlugField)
+_AS_STR = (
+    models.AutoField,
+    models.BigAutoField,
+    models.IntegerField,
+    models.BigIntegerField,
+    models.PositiveIntegerField,
+    models.PositiveSmallIntegerField,
+    models.SmallIntegerField,
+    models.DecimalField,
+    models.ForeignKey,
+    models.OneToOneField,
+)
+
+
+def _json_text(value) -> str:
+    return _escape(json.dumps(value))
+
+
+def _bool_text(value) -> str:
+    return "t" if value else "f"
+
+
+def _iso_text(value) -> str:
+    return value.isoformat()
+
+
+_FAST = {
+    models.JSONField: _json_text,
+    models.BooleanField: _bool_text,
+    models.DateTimeField: _iso_text,
+    models.DateField: _iso_text,
+    **dict.fromkeys(_AS_TEXT, _escape),
+    **dict.fromkeys(_AS_STR, str),
+}
+
+
+def _converter(f: models.Field, now: datetime):
+    """A function from an instance to the field's COPY text."""
+    attname = f.attname
+    auto = getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+    convert = _FAST.get(type(f))
+    if convert is None:
+
+        def convert(v):
+            return _copy_text(f.get_db_prep_save(v, connection))
+
+    def text(obj) -> str:
+        value = getattr(obj, attname)
+        if value is None:
+            if not auto:
+                return NULL
+            value = now
+        return convert(value)
+
+    return text
 
 
 def write(model: type[models.Model], objs: list[models.Model]) -> None:
@@ -135,10 +200,10 @@ def write(model: type[models.Model], objs: list[models.Model]) -> None:
         model._default_manager.bulk_create(objs, batch_size=500)
         return
     fields = [f for f in model._meta.concrete_fields]
+    now = timezone.now()
+    converters = [_converter(f, now) for f in fields]
     buffer = io.StringIO()
-    for obj in objs:
-        buffer.write("\t".join(_copy_text(_db_value(f, obj)) for f in fields))
-        buffer.write("\n")
+    buffer.writelines("\t".join([c(obj) for c in converters]) + "\n" for obj in objs)
     buffer.seek(0)
     columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
     table = connection.ops.quote_name(model._meta.db_table)

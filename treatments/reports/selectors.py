@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Avg,
     Count,
-    DurationField,
     Exists,
     ExpressionWrapper,
     F,
@@ -25,20 +25,22 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Power, TruncMonth, TruncWeek
+from django.db.models.functions import Cast, Power, TruncMonth
 from django.utils import timezone
 
 from consultations.models import Assessment, AssessmentArea, Intake
 from treatments.appointments.models import (
-    ACTIVE_STATUSES,
     Appointment,
     AppointmentStatus,
+    Device,
     OpeningHours,
     ProviderHours,
+    Room,
     TreatedArea,
 )
 from treatments.engine import outcomes as engine
 from treatments.plans.models import PlanChangeKind, PlanStatus, PlanStatusChange
+from treatments.reports.models import DailyAttendance, ResourceKind, WeeklyUtilisation
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ def plan_value(*, period: Period) -> list[ValueRow]:
     return list(found.values())
 
 
-# --- Utilisation per week (5 queries: 3 aggregates, 2 small tables of hours) -----------------
+# --- Utilisation per week (from WeeklyUtilisation; 3 queries + 1 per kind of resource) -------
 
 
 @dataclass(frozen=True)
@@ -158,12 +160,15 @@ class UtilisationRow:
         return _rate(self.booked_minutes, self.available_minutes)
 
 
-def _minutes(value) -> int:
-    if value is None:
-        return 0
-    if isinstance(value, timedelta):
-        return int(value.total_seconds() // 60)
-    return int(value) // 60_000_000  # microseconds (some backends' raw durations)
+@dataclass(frozen=True)
+class Resource:
+    kind: str  # ResourceKind value: "provider", "room", "device"
+    id: int
+    name: str
+
+    @property
+    def label(self) -> str:
+        return ResourceKind(self.kind).label
 
 
 def _weekly_minutes(rows) -> dict[int, int]:
@@ -175,65 +180,109 @@ def _weekly_minutes(rows) -> dict[int, int]:
     return per_day
 
 
-def _available(per_day: dict[int, int], week: date, period: Period) -> int:
-    """The minutes of a week that fall inside the period."""
-    days = (week + timedelta(days=i) for i in range(7))
-    return sum(per_day.get(d.weekday(), 0) for d in days if period.first <= d <= period.last)
+def weeks_of(period: Period) -> tuple[date, date]:
+    """The Mondays of the first and the last week the period touches: utilisation is counted
+    in whole weeks."""
+    return (
+        period.first - timedelta(days=period.first.weekday()),
+        period.last - timedelta(days=period.last.weekday()),
+    )
 
 
-def _week(value) -> date:
-    return timezone.localtime(value).date() if isinstance(value, datetime) else value
+def utilisation_resources(*, period: Period) -> list[Resource]:
+    """Every provider, room and device with a session in the period's weeks: providers, then
+    rooms, then devices, each by name (1 query, then 1 per kind found)."""
+    first, last = weeks_of(period)
+    found: dict[str, set[int]] = {}
+    for kind, resource_id in (
+        WeeklyUtilisation.objects.filter(week__range=(first, last), sessions__gt=0)
+        .values_list("kind", "resource_id")
+        .distinct()
+        .order_by()
+    ):
+        found.setdefault(kind, set()).add(resource_id)
+    out: list[Resource] = []
+    if found.get(ResourceKind.PROVIDER):
+        users = (
+            get_user_model()
+            .objects.filter(pk__in=found[ResourceKind.PROVIDER])
+            .values_list("pk", "first_name", "last_name", "username")
+        )
+        out += sorted(
+            (
+                Resource(ResourceKind.PROVIDER, pk, f"{fn} {ln}".strip() or un)
+                for pk, fn, ln, un in users
+            ),
+            key=lambda r: (r.name.lower(), r.id),
+        )
+    for kind, model in ((ResourceKind.ROOM, Room), (ResourceKind.DEVICE, Device)):
+        if found.get(kind):
+            out += [
+                Resource(kind, pk, name)
+                for pk, name in model.objects.filter(pk__in=found[kind])
+                .order_by("name", "pk")
+                .values_list("pk", "name")
+            ]
+    return out
 
 
-def utilisation(*, period: Period) -> list[UtilisationRow]:
+def utilisation(*, period: Period, resources: list[Resource] | None = None) -> list[UtilisationRow]:
     """Booked minutes (booked, done and no-show sessions hold their resources) against the
     minutes available: a provider's working hours, the clinic's opening hours for rooms and
-    devices; per week (Monday first) inside the period."""
-    start, end = period.bounds()
-    held = Appointment.objects.filter(start__gte=start, start__lt=end, status__in=ACTIVE_STATUSES)
-    held = held.annotate(
-        week=TruncWeek("start"),
-        minutes=ExpressionWrapper(F("end") - F("start"), output_field=DurationField()),
-    )
+    devices; per whole week (Monday first) the period touches, for `resources` (default:
+    every one with a session then). Rows follow the order of `resources`, then the week."""
+    if resources is None:
+        resources = utilisation_resources(period=period)
+    if not resources:
+        return []
+    first, last = weeks_of(period)
+    wanted = Q(pk__in=[])
+    for kind in ResourceKind.values:
+        ids = [r.id for r in resources if r.kind == kind]
+        if ids:
+            wanted |= Q(kind=kind, resource_id__in=ids)
+    totals = {
+        (kind, resource_id, week): (sessions, seconds)
+        for kind, resource_id, week, sessions, seconds in WeeklyUtilisation.objects.filter(
+            wanted, week__range=(first, last), sessions__gt=0
+        ).values_list("kind", "resource_id", "week", "sessions", "seconds")
+    }
     opening = _weekly_minutes(OpeningHours.objects.values_list("weekday", "starts", "ends"))
-    provider_hours: dict[int, dict[int, int]] = {}
-    hours_rows = ProviderHours.objects.values_list(
-        "profile__user_id", "weekday", "starts", "ends"
-    ).order_by()
     grouped: dict[int, list] = {}
-    for user_id, weekday, starts, ends in hours_rows:
-        grouped.setdefault(user_id, []).append((weekday, starts, ends))
+    provider_ids = [r.id for r in resources if r.kind == ResourceKind.PROVIDER]
+    if provider_ids:
+        for user_id, weekday, starts, ends in ProviderHours.objects.filter(
+            profile__user_id__in=provider_ids
+        ).values_list("profile__user_id", "weekday", "starts", "ends"):
+            grouped.setdefault(user_id, []).append((weekday, starts, ends))
     provider_hours = {user_id: _weekly_minutes(rows) for user_id, rows in grouped.items()}
+    weeks = [first + timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
     out: list[UtilisationRow] = []
-    for kind, key, name_fields in (
-        ("Provider", "provider", ("provider__first_name", "provider__last_name")),
-        ("Room", "room", ("room__name",)),
-        ("Device", "device", ("device__name",)),
-    ):
-        rows = (
-            held.filter(**{f"{key}__isnull": False})
-            .values("week", key, *name_fields)
-            .annotate(booked=Sum("minutes"), sessions=Count("pk"))
-            .order_by(*name_fields, key, "week")
+    for resource in resources:
+        hours = (
+            provider_hours.get(resource.id, {})
+            if resource.kind == ResourceKind.PROVIDER
+            else opening
         )
-        for r in rows:
-            week = _week(r["week"])
-            hours = provider_hours.get(r[key], {}) if kind == "Provider" else opening
-            name = " ".join(str(r[f]) for f in name_fields if r[f]).strip()
+        for week in weeks:
+            found = totals.get((resource.kind, resource.id, week))
+            if found is None:
+                continue
+            sessions, seconds = found
             out.append(
                 UtilisationRow(
-                    kind,
-                    name,
+                    resource.label,
+                    resource.name,
                     week,
-                    _minutes(r["booked"]),
-                    _available(hours, week, period),
-                    r["sessions"],
+                    seconds // 60,
+                    sum(hours.values()),
+                    sessions,
                 )
             )
     return out
 
 
-# --- No-shows and cancellations (1 query) ----------------------------------------------------
+# --- No-shows and cancellations (from DailyAttendance; 2 queries) ----------------------------
 
 
 @dataclass(frozen=True)
@@ -257,25 +306,40 @@ class AttendanceRow:
 
 def attendance(*, period: Period, now: datetime) -> list[AttendanceRow]:
     """Per month: sessions that started in the period and before `now`, how many were done,
-    missed (no-show) or cancelled."""
-    start, end = period.bounds()
-    rows = (
-        Appointment.objects.filter(start__gte=start, start__lt=min(end, now))
-        .annotate(month=TruncMonth("start"))
-        .values("month")
-        .annotate(
-            appointments=Count("pk"),
-            done=Count("pk", filter=Q(status=AppointmentStatus.DONE)),
-            no_shows=Count("pk", filter=Q(status=AppointmentStatus.NO_SHOW)),
-            cancelled=Count("pk", filter=Q(status=AppointmentStatus.CANCELLED)),
-        )
-        .order_by("month")
-    )
+    missed (no-show) or cancelled. Whole days before today come from the daily totals;
+    today's sessions up to `now` from the appointments themselves."""
+    today = timezone.localtime(now).date()
+    counts: dict[date, dict[str, int]] = {}
+
+    def add(day: date, status: str, n: int) -> None:
+        month = counts.setdefault(day.replace(day=1), {})
+        month[status] = month.get(status, 0) + n
+
+    last_whole_day = min(period.last, today - timedelta(days=1))
+    if period.first <= last_whole_day:
+        for day, status, n in DailyAttendance.objects.filter(
+            day__range=(period.first, last_whole_day), sessions__gt=0
+        ).values_list("day", "status", "sessions"):
+            add(day, status, n)
+    if period.first <= today <= period.last:
+        midnight = datetime.combine(today, time.min, tzinfo=timezone.get_current_timezone())
+        for status, n in (
+            Appointment.objects.filter(start__gte=midnight, start__lt=now)
+            .values("status")
+            .annotate(n=Count("pk"))
+            .values_list("status", "n")
+            .order_by()
+        ):
+            add(today, status, n)
     return [
         AttendanceRow(
-            _week(r["month"]), r["appointments"], r["done"], r["no_shows"], r["cancelled"]
+            month,
+            sum(by_status.values()),
+            by_status.get(AppointmentStatus.DONE, 0),
+            by_status.get(AppointmentStatus.NO_SHOW, 0),
+            by_status.get(AppointmentStatus.CANCELLED, 0),
         )
-        for r in rows
+        for month, by_status in sorted(counts.items())
     ]
 
 

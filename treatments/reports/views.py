@@ -31,6 +31,15 @@ class Link:
         return self.text
 
 
+@dataclass(frozen=True)
+class Pager:
+    """Where a long table goes on: what this page shows, and the links before and after."""
+
+    text: str
+    previous: str
+    next: str
+
+
 @dataclass
 class Table:
     slug: str
@@ -39,6 +48,7 @@ class Table:
     rows: list[list] = field(default_factory=list)
     chart: str = ""
     note: str = ""
+    pager: Pager | None = None
 
 
 def pct(value: float | None) -> str:
@@ -198,27 +208,32 @@ def business(request):
 # --- Utilisation (Clinic admins and the front desk) ------------------------------------------
 
 
-def _utilisation_table(period: sel.Period) -> Table:
-    """One row per week, one column per provider, room and device: its share of the time
-    available that was booked."""
-    rows = sel.utilisation(period=period)
-    resources = list(dict.fromkeys((r.kind, r.name) for r in rows))
+RESOURCES_PER_PAGE = 8
+
+
+def _utilisation_table(
+    period: sel.Period, resources: list[sel.Resource], *, pager: Pager | None = None
+) -> Table:
+    """One row per week, one column per provider, room and device of `resources`: its share
+    of the time available that was booked."""
+    rows = sel.utilisation(period=period, resources=resources)
     cells = {(r.week, r.kind, r.name): r for r in rows}
-    first = period.first - datetime.timedelta(days=period.first.weekday())
-    weeks = [
-        first + datetime.timedelta(days=7 * i) for i in range((period.last - first).days // 7 + 1)
-    ]
+    first, last = sel.weeks_of(period)
+    weeks = [first + datetime.timedelta(days=7 * i) for i in range((last - first).days // 7 + 1)]
+    columns = [(r.label, r.name) for r in resources]
     table = Table(
         "utilisation",
         "Utilisation per week",
-        ["Week of"] + [f"{name} ({kind.lower()})" for kind, name in resources],
-        note="Booked, done and missed sessions hold their provider, room and device; "
-        "available: the provider's working hours, the clinic's opening hours for rooms and "
-        "devices (closed days not deducted). Each cell: booked share (booked of available hours).",
+        ["Week of"] + [f"{name} ({kind.lower()})" for kind, name in columns],
+        note="Whole weeks, Monday to Sunday, for every week the period touches. Booked, done "
+        "and missed sessions hold their provider, room and device; available: the provider's "
+        "working hours, the clinic's opening hours for rooms and devices (closed days not "
+        "deducted). Each cell: booked share (booked of available hours).",
+        pager=pager,
     )
     for week in weeks:
         line: list = [week.strftime("%b %d, %Y")]
-        for kind, name in resources:
+        for kind, name in columns:
             r = cells.get((week, kind, name))
             line.append(
                 f"{pct(r.utilisation)} ({r.booked_minutes / 60:.1f} of {r.available_minutes / 60:.0f} h)"
@@ -242,10 +257,37 @@ def _utilisation_table(period: sel.Period) -> Table:
     return table if rows else Table(table.slug, table.title, table.headers, note=table.note)
 
 
+def _page_number(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
 @staff_permission_required(UTILISATION)
 def utilisation(request):
     def build(period):
-        return [_utilisation_table(period)]
+        resources = sel.utilisation_resources(period=period)
+        if request.GET.get("export"):
+            return [_utilisation_table(period, resources)]
+        pages = max((len(resources) + RESOURCES_PER_PAGE - 1) // RESOURCES_PER_PAGE, 1)
+        number = min(_page_number(request.GET.get("page")), pages)
+        shown = resources[(number - 1) * RESOURCES_PER_PAGE : number * RESOURCES_PER_PAGE]
+        pager = None
+        if pages > 1:
+            query = request.GET.copy()
+
+            def url(n: int) -> str:
+                query["page"] = str(n)
+                return "?" + query.urlencode()
+
+            low = (number - 1) * RESOURCES_PER_PAGE + 1
+            pager = Pager(
+                f"Providers, rooms and devices {low}-{low + len(shown) - 1} of {len(resources)}",
+                url(number - 1) if number > 1 else "",
+                url(number + 1) if number < pages else "",
+            )
+        return [_utilisation_table(period, shown, pager=pager)]
 
     return _page(
         request,

@@ -20,6 +20,7 @@ from django.utils import timezone
 from consultations.models import Patient
 from consultations.selectors import questionnaire_current
 from treatments.appointments import scale
+from treatments.appointments.signals import appointments_replaced
 from treatments.catalog.models import BodyArea, Treatment
 from treatments.plans.models import ConsentText
 
@@ -60,6 +61,8 @@ class Command(BaseCommand):
         call_command("seed_demo", stdout=self.stdout)
         with transaction.atomic():
             totals, rooms = self._seed(options)
+            # The rows went in without model signals: what follows them is recomputed.
+            appointments_replaced.send(sender=self.__class__)
         took = clock.monotonic() - began
         self.stdout.write(self.style.SUCCESS(f"Seeded {patients} patients in {took:.0f} s."))
         self.stdout.write(f"  {rooms} rooms, {rooms} devices, {2 * rooms} providers")

@@ -1,8 +1,10 @@
 """Role-aware navigation: each app lists its entries in `<app>/nav.py` as ``ITEMS``."""
 
+import functools
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 
 @dataclass(frozen=True)
@@ -37,9 +39,17 @@ def items_for(user) -> list[NavLink]:
     for item in all_items():
         if item.permission and not user.has_perm(item.permission):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:
-            continue
-        links.append(NavLink(item.label, url, item.description))
+        url = _url(item.url_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+        if url is not None:
+            links.append(NavLink(item.label, url, item.description))
     return links
+
+
+@functools.lru_cache(maxsize=256)
+def _url(url_name: str, prefix: str, urlconf) -> str | None:
+    """The entry's address, reversed once per prefix and URLconf (every page shows the
+    navigation); None where the URL does not exist."""
+    try:
+        return reverse(url_name, urlconf=urlconf)
+    except NoReverseMatch:
+        return None

@@ -6,6 +6,7 @@ The groups are created by a data migration; their permissions are declared by ea
 hand-written migration.
 """
 
+import functools
 from importlib import import_module
 
 from django.apps import apps as django_apps
@@ -40,9 +41,12 @@ PERMISSIONS = {
 PROJECT_PACKAGES = ("consultations", "treatments", "clinic")
 
 
-def app_modules(name: str) -> list:
+@functools.cache
+def app_modules(name: str) -> tuple:
     """Each of Contour's apps' `<app>.<name>` module, where it has one, in INSTALLED_APPS
-    order (`roles`, `nav`, `api`): an app declares what it adds; nothing imports it for that."""
+    order (`roles`, `nav`, `api`): an app declares what it adds; nothing imports it for that.
+    Looked up once per process: the navigation asks on every page, and a module that does
+    not exist is searched for on disk each time it is imported."""
     modules = []
     for config in django_apps.get_app_configs():
         if config.name.split(".")[0] not in PROJECT_PACKAGES:
@@ -52,7 +56,7 @@ def app_modules(name: str) -> list:
         except ModuleNotFoundError as exc:
             if exc.name != f"{config.name}.{name}":
                 raise
-    return modules
+    return tuple(modules)
 
 
 def role_permissions() -> dict[str, set[str]]:

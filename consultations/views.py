@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.audit import access
 from clinic.permissions import staff_permission_required
-from consultations import selectors, services
+from consultations import presenters, selectors, services
 from consultations.forms import IntakeLinkForm, PatientForm
 from consultations.panels import intake_url, panels_for
 from consultations.questionnaire import display_answer, prune
@@ -35,7 +35,13 @@ def patient_list(request):
     return render(
         request,
         "consultations/patient_list.html",
-        {"page": page, "query": query, "sort": sort, "sorts": selectors.PATIENT_SORTS},
+        {
+            "page": page,
+            "rows": presenters.patient_rows(page.rows),
+            "query": query,
+            "sort": sort,
+            "sorts": selectors.PATIENT_SORTS,
+        },
     )
 
 

@@ -385,6 +385,37 @@ def test_week_calendar_stays_within_a_fixed_number_of_queries(
     assert large.content.decode().count('data-testid="cal-event"') == 33
 
 
+def test_everyones_calendar_past_the_draw_cap_gives_counts_and_one_resource_is_drawn(
+    client_for, clinic, provider, front_desk, monkeypatch, django_assert_num_queries
+):
+    from treatments.appointments import selectors as appointment_selectors
+
+    monkeypatch.setattr(appointment_selectors, "DRAW_CAP", 4)
+    monday = next_monday()
+    for i in range(6):
+        plan = accepted_plan(sessions=1, start=monday)
+        start = datetime.datetime.combine(
+            monday + datetime.timedelta(days=i % 2), datetime.time(9)
+        ) + datetime.timedelta(minutes=30 * i)
+        appointment_at(plan.sessions.get(), start, provider=provider, room=clinic.rooms[0])
+    client = client_for(front_desk)
+    url = reverse("appointments:calendar")
+    week = {"view": "week", "date": monday.isoformat()}
+    client.get(url, week)
+    # As drawn (10 queries), plus each day's count instead of the blocks.
+    with django_assert_num_queries(11):
+        response = client.get(url, week)
+    text = response.content.decode()
+    assert 'data-testid="calendar-too-many"' in text and 'data-testid="cal-event"' not in text
+    assert response.context["count"] == 6
+    counts = dict(response.context["day_counts"])
+    assert (counts[monday], counts[monday + datetime.timedelta(days=1)]) == (3, 3)
+    one = client.get(url, {**week, "resource": f"provider:{provider.pk}"}).content.decode()
+    assert one.count('data-testid="cal-event"') == 6 and "calendar-too-many" not in one
+    day = client.get(url, {"view": "day", "date": monday.isoformat()}).content.decode()
+    assert day.count('data-testid="cal-event"') == 3
+
+
 def test_day_calendar_has_a_column_per_provider_and_filters_by_resource(
     client_for, booked, front_desk, clinic
 ):

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import TruncDate
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -359,15 +360,32 @@ CALENDAR_FIELDS = (
 
 
 def calendar_appointments(
-    *, start: datetime, end: datetime, resource: tuple[str, int] | None = None
+    *,
+    start: datetime,
+    end: datetime,
+    resource: tuple[str, int] | None = None,
+    limit: int | None = None,
 ) -> list[dict]:
     """Active appointments overlapping [start, end) as dicts of what a block shows: one
-    query, only the columns the calendar draws."""
+    query, only the columns the calendar draws; the first `limit` of them when given."""
     qs = Appointment.objects.filter(overlapping(start, end), status__in=ACTIVE_STATUSES)
     if resource:
         kind, pk = resource
         qs = qs.filter(**{f"{kind}_id": pk})
-    return list(qs.order_by("start").values(*CALENDAR_FIELDS))
+    qs = qs.order_by("start", "pk").values(*CALENDAR_FIELDS)
+    return list(qs[:limit] if limit is not None else qs)
+
+
+def calendar_day_counts(*, start: datetime, end: datetime) -> dict[date, int]:
+    """Active appointments per local day starting in [start, end) (one query)."""
+    rows = (
+        Appointment.objects.filter(start__gte=start, start__lt=end, status__in=ACTIVE_STATUSES)
+        .annotate(day=TruncDate("start"))
+        .values("day")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {r["day"]: r["n"] for r in rows}
 
 
 @dataclass(frozen=True)
@@ -436,6 +454,16 @@ class CalendarPage:
     columns: list[CalendarColumn]
     grid: grid.Grid
     count: int
+    # Set when everyone's sessions are too many to draw (more than DRAW_CAP): each day's
+    # count instead, and no blocks; one resource's calendar is always drawn.
+    day_counts: list[tuple[date, int]] | None = None
+
+
+# Blocks one page draws for everyone at once. A week of a clinic with ten providers is about
+# 300 sessions; a chain's (thousands, over a hundred rooms) is unreadable as blocks and slow
+# to send, so past this the page gives each day's count and asks for a provider, room or
+# device.
+DRAW_CAP = 400
 
 
 def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
@@ -447,8 +475,16 @@ def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
     if query.resource and query.resource not in names:
         raise Http404
     start, end = day_bounds(query.days[0], query.days[-1])
-    rows = calendar_appointments(start=start, end=end, resource=query.resource)
-    if query.by_provider:
+    cap = None if query.resource else DRAW_CAP
+    rows = calendar_appointments(
+        start=start, end=end, resource=query.resource, limit=None if cap is None else cap + 1
+    )
+    day_counts = None
+    if cap is not None and len(rows) > cap:
+        counts = calendar_day_counts(start=start, end=end)
+        day_counts = [(day, counts.get(day, 0)) for day in query.days]
+        rows = []
+    if query.by_provider and day_counts is None:
         specs = grid.provider_columns(query.day, resources["provider"])
     else:
         specs = grid.day_columns(query.days, today=today)
@@ -474,7 +510,8 @@ def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
             for c in layout.columns
         ],
         grid=layout,
-        count=len(rows),
+        count=len(rows) if day_counts is None else sum(n for _, n in day_counts),
+        day_counts=day_counts,
     )
 
 

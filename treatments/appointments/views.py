@@ -376,6 +376,8 @@ def _calendar_context(page: sel.CalendarPage, *, today: date) -> dict:
         "switch_day": links.switch_day,
         "switch_week": links.switch_week,
         "count": page.count,
+        "day_counts": page.day_counts,
+        "draw_cap": sel.DRAW_CAP,
     }
 
 

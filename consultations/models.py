@@ -371,7 +371,12 @@ class Intake(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["patient", "-created_at"], name="intake_patient_idx")]
+        indexes = [
+            models.Index(fields=["patient", "-created_at"], name="intake_patient_idx"),
+            # The funnel counts links sent and intakes submitted in a date range.
+            models.Index(fields=["created_at"], name="intake_created_idx"),
+            models.Index(fields=["submitted_at"], name="intake_submitted_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Intake for {self.patient} ({self.created_at:%Y-%m-%d})"
@@ -464,7 +469,11 @@ class Assessment(models.Model):
 
     class Meta:
         ordering = ["-assessed_on", "-created_at"]
-        indexes = [models.Index(fields=["patient", "-assessed_on"])]
+        indexes = [
+            models.Index(fields=["patient", "-assessed_on"]),
+            # The funnel counts assessments in a date range.
+            models.Index(fields=["assessed_on"], name="assessment_on_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"Assessment of {self.patient} on {self.assessed_on:%Y-%m-%d}"

@@ -600,6 +600,8 @@ class Seeder:
                 to_status=plan.status,
                 by_id=self.author,
                 at=created,
+                treatment_id=plan.treatment_id,
+                plan_total=plan.total,
             )
         )
         return plan

@@ -168,10 +168,25 @@ class PlanStatusChange(models.Model):
     )
     at = models.DateTimeField(auto_now_add=True)
     note = models.TextField(blank=True, max_length=2000)
+    # The plan's treatment and total when the change was made (copied on save): what the
+    # business report counts as presented, accepted or completed that month. A fact of the
+    # event, so a later adjustment of the plan does not rewrite what was presented.
+    treatment = models.ForeignKey(
+        "treatments.Treatment", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    plan_total = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
 
     class Meta:
         db_table = "treatments_planstatuschange"
         ordering = ["at"]
+        # The reports read changes by date.
+        indexes = [models.Index(fields=["at"], name="plan_change_at_idx")]
+
+    def save(self, *args, **kwargs):
+        if self._state.adding and self.plan_total is None and self.plan_id is not None:
+            self.plan_total = self.plan.total
+            self.treatment_id = self.plan.treatment_id
+        super().save(*args, **kwargs)
 
     def __str__(self) -> str:
         return f"{self.from_status or 'new'} -> {self.to_status}"

@@ -4,6 +4,7 @@ bulk write announced with `appointments_replaced`."""
 
 import datetime
 import random
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -13,13 +14,15 @@ from django.utils import timezone
 from tests.appointments.factories import accepted_plan, appointment_at, setup_clinic
 from treatments.appointments.models import Appointment
 from treatments.appointments.signals import appointments_replaced
+from treatments.plans.models import PlanStatusChange
 from treatments.reports import selectors as sel
 from treatments.reports import summaries
-from treatments.reports.models import DailyAttendance, WeeklyUtilisation
+from treatments.reports.models import DailyAttendance, MonthlyPlanValue, WeeklyUtilisation
 
 pytestmark = pytest.mark.django_db
 
 STATUSES = ("booked", "done", "no_show", "cancelled")
+VALUE = ("presented", "accepted", "completed")
 
 
 def live_totals() -> tuple[dict, dict]:
@@ -170,3 +173,70 @@ def test_the_utilisation_report_reads_the_totals(clinic):
         ("Room", monday, 1),
     }
     assert summaries.contribution({"start": None}) is None
+
+
+# --- The value of plans per month ----------------------------------------------------------
+
+
+def live_plan_value() -> dict:
+    groups: dict = {}
+    for c in PlanStatusChange.objects.filter(kind="status", to_status__in=VALUE):
+        key = (
+            timezone.localtime(c.at).date().replace(day=1),
+            c.treatment_id or 0,
+            c.to_status,
+        )
+        plans, value = groups.get(key, (set(), Decimal(0)))
+        groups[key] = (plans | {c.plan_id}, value + (c.plan_total or 0))
+    return {k: (len(p), v) for k, (p, v) in groups.items()}
+
+
+def stored_plan_value() -> dict:
+    return {
+        (m, t, s): (n, v)
+        for m, t, s, n, v in MonthlyPlanValue.objects.values_list(
+            "month", "treatment_id", "to_status", "plans", "value"
+        )
+        if n or v
+    }
+
+
+def test_status_changes_keep_the_monthly_plan_value_equal_to_the_changes(provider):
+    rng = random.Random(11)
+    plans = [accepted_plan(treatment="cryolipolysis", sessions=1) for _ in range(4)]
+    plans += [accepted_plan(treatment="laser_lipolysis", sessions=1) for _ in range(2)]
+    # Around month ends, where local time and UTC disagree about the month.
+    moments = [
+        timezone.make_aware(datetime.datetime(2026, month, day, hour))
+        for month, day, hour in ((3, 31, 22), (4, 1, 1), (4, 15, 12), (5, 31, 23), (6, 2, 9))
+    ]
+    for _ in range(70):
+        changes = list(PlanStatusChange.objects.all())
+        action = rng.choice(["add", "add", "add", "move", "status", "total", "delete"])
+        if action == "add" or not changes:
+            change = PlanStatusChange.objects.create(
+                plan=rng.choice(plans),
+                to_status=rng.choice([*VALUE, "draft", "declined"]),
+                kind=rng.choice(["status", "status", "status", "adjusted"]),
+            )
+            change.at = rng.choice(moments)
+            change.save(update_fields=["at"])
+        else:
+            change = rng.choice(changes)
+            if action == "move":
+                change.at = rng.choice(moments)
+            elif action == "status":
+                change.to_status = rng.choice([*VALUE, "draft"])
+            elif action == "total":
+                change.plan_total = Decimal(rng.choice([500, 1200, 2400]))
+            if action == "delete":
+                change.delete()
+            else:
+                change.save()
+        assert stored_plan_value() == live_plan_value()
+    # A queryset delete (as a deleted plan cascades) sends a signal per change.
+    doomed = plans[0]
+    doomed.status_changes.all().delete()
+    assert stored_plan_value() == live_plan_value()
+    summaries.rebuild_plan_value()
+    assert stored_plan_value() == live_plan_value()

@@ -261,8 +261,9 @@ class Seeder:
             PlanStatus.PRESENTED: _noon(assessed) + dt.timedelta(hours=1),
         }
         for change in PlanStatusChange.objects.filter(plan=plan):
-            at = moments.get(change.to_status, _noon(assessed + dt.timedelta(days=2)))
-            PlanStatusChange.objects.filter(pk=change.pk).update(at=at)
+            # Saved (not a queryset update), so the reports' monthly totals follow.
+            change.at = moments.get(change.to_status, _noon(assessed + dt.timedelta(days=2)))
+            change.save(update_fields=["at"])
         PlanConsent.objects.filter(plan=plan).update(
             signed_at=_noon(assessed + dt.timedelta(days=2))
         )
@@ -390,7 +391,8 @@ class Seeder:
             change = PlanStatusChange.objects.create(
                 plan=plan, from_status=from_status, to_status=to_status, by=self.provider
             )
-            PlanStatusChange.objects.filter(pk=change.pk).update(at=at)
+            change.at = at
+            change.save(update_fields=["at"])
         Plan.objects.filter(pk=plan.pk).update(status=steps[-1][1])
 
     # --- one patient ------------------------------------------------------------------------

@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
 
         from treatments.appointments.models import Appointment
         from treatments.appointments.signals import appointments_replaced
+        from treatments.plans.models import PlanStatusChange
         from treatments.reports import summaries
 
         uid = "reports-summaries"
@@ -18,3 +19,8 @@ class ReportsConfig(AppConfig):
         post_save.connect(summaries.after_save, sender=Appointment, dispatch_uid=uid)
         post_delete.connect(summaries.after_delete, sender=Appointment, dispatch_uid=uid)
         appointments_replaced.connect(summaries.after_bulk_write, dispatch_uid=uid)
+        pre_save.connect(summaries.change_before_save, sender=PlanStatusChange, dispatch_uid=uid)
+        post_save.connect(summaries.change_after_save, sender=PlanStatusChange, dispatch_uid=uid)
+        post_delete.connect(
+            summaries.change_after_delete, sender=PlanStatusChange, dispatch_uid=uid
+        )

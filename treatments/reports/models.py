@@ -71,3 +71,27 @@ class DailyAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.status}: {self.sessions}"
+
+
+class MonthlyPlanValue(models.Model):
+    """Plans that reached a status (presented, accepted, completed) in a month (in the clinic's
+    time zone), per treatment: how many distinct plans, and the sum of the plans' totals at
+    each change."""
+
+    month = models.DateField()  # its first day
+    treatment_id = models.BigIntegerField()  # 0 when the change recorded none
+    to_status = models.CharField(max_length=12)
+    plans = models.IntegerField(default=0)
+    value = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "treatment_id", "to_status"],
+                name="reports_monthly_plan_value_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.to_status}: {self.plans}"

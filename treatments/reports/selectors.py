@@ -25,7 +25,7 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Cast, Power, TruncMonth
+from django.db.models.functions import Cast, Power
 from django.utils import timezone
 
 from consultations.models import Assessment, AssessmentArea, Intake
@@ -41,7 +41,12 @@ from treatments.appointments.models import (
 from treatments.catalog.models import Treatment
 from treatments.engine import outcomes as engine
 from treatments.plans.models import PlanChangeKind, PlanStatus, PlanStatusChange
-from treatments.reports.models import DailyAttendance, ResourceKind, WeeklyUtilisation
+from treatments.reports.models import (
+    DailyAttendance,
+    MonthlyPlanValue,
+    ResourceKind,
+    WeeklyUtilisation,
+)
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,9 @@ def _rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
+VALUE_STATUSES = (PlanStatus.PRESENTED, PlanStatus.ACCEPTED, PlanStatus.COMPLETED)
+
+
 # --- Funnel (4 queries) ----------------------------------------------------------------------
 
 
@@ -88,13 +96,15 @@ def funnel(*, period: Period) -> list[FunnelStep]:
         "submitted": Intake.objects.filter(submitted_at__gte=start, submitted_at__lt=end).count(),
     }
     assessed = Assessment.objects.filter(assessed_on__range=(period.first, period.last)).count()
-    changes = PlanStatusChange.objects.filter(
-        kind=PlanChangeKind.STATUS, at__gte=start, at__lt=end
-    ).aggregate(
-        **{
-            status: Count("plan", distinct=True, filter=Q(to_status=status))
-            for status in (PlanStatus.PRESENTED, PlanStatus.ACCEPTED, PlanStatus.COMPLETED)
-        }
+    changes = dict.fromkeys(VALUE_STATUSES, 0)
+    changes.update(
+        PlanStatusChange.objects.filter(
+            kind=PlanChangeKind.STATUS, to_status__in=VALUE_STATUSES, at__gte=start, at__lt=end
+        )
+        .values("to_status")
+        .annotate(plans=Count("plan_id", distinct=True))
+        .order_by()
+        .values_list("to_status", "plans")
     )
     counts = [
         ("Intakes sent", intakes["sent"]),
@@ -112,8 +122,6 @@ def funnel(*, period: Period) -> list[FunnelStep]:
 
 # --- Value of plans by month and treatment (2 queries) -----------------------------------------
 
-VALUE_STATUSES = (PlanStatus.PRESENTED, PlanStatus.ACCEPTED, PlanStatus.COMPLETED)
-
 
 @dataclass(frozen=True)
 class ValueRow:
@@ -124,38 +132,36 @@ class ValueRow:
 
 
 def plan_value(*, period: Period) -> list[ValueRow]:
-    """Per month and treatment: the plans presented, accepted and completed in that month
-    (when their status changed to it) and the sum of their totals at that change (2
-    queries: the changes, read by date alone, and the catalog's treatment names)."""
-    start, end = period.bounds()
-    rows = (
-        PlanStatusChange.objects.filter(
-            kind=PlanChangeKind.STATUS, to_status__in=VALUE_STATUSES, at__gte=start, at__lt=end
-        )
-        .annotate(month=TruncMonth("at"))
-        .values("month", "treatment_id", "to_status")
-        .annotate(plans=Count("plan_id", distinct=True), value=Sum("plan_total"))
-        .order_by()
-    )
+    """Per month and treatment, for every month the period touches (whole months): the plans
+    presented, accepted and completed in that month (when their status changed to it) and
+    the sum of their totals at that change. Read from MonthlyPlanValue (2 queries: the
+    months' totals and the catalog's treatment names)."""
+    months = _months(period)
+    rows = MonthlyPlanValue.objects.filter(
+        month__range=(months[0], months[-1]), plans__gt=0
+    ).values_list("month", "treatment_id", "to_status", "plans", "value")
     names = {
         pk: (order, name)
         for pk, order, name in Treatment.objects.values_list("pk", "sort_order", "name")
     }
     found: dict[tuple[date, str], ValueRow] = {}
-    for r in sorted(
-        rows,
-        key=lambda r: (_month(r["month"]), names.get(r["treatment_id"], (0, ""))),
+    for month, treatment_id, to_status, plans, value in sorted(
+        rows, key=lambda r: (r[0], names.get(r[1], (0, "")))
     ):
-        month = _month(r["month"])
-        key = (month, names.get(r["treatment_id"], (0, "Unknown"))[1])
+        key = (month, names.get(treatment_id, (0, "Unknown"))[1])
         row = found.setdefault(key, ValueRow(month, key[1], {}, {}))
-        row.plans[r["to_status"]] = r["plans"]
-        row.value[r["to_status"]] = r["value"] or Decimal(0)
+        row.plans[to_status] = plans
+        row.value[to_status] = value
     return list(found.values())
 
 
-def _month(value) -> date:
-    return value.date() if isinstance(value, datetime) else value
+def _months(period: Period) -> list[date]:
+    """The first day of each month the period touches."""
+    months = [period.first.replace(day=1)]
+    while months[-1] < period.last.replace(day=1):
+        last = months[-1]
+        months.append(date(last.year + last.month // 12, last.month % 12 + 1, 1))
+    return months
 
 
 # --- Utilisation per week (from WeeklyUtilisation; 3 queries + 1 per kind of resource) -------
@@ -183,7 +189,10 @@ class Resource:
 
     @property
     def label(self) -> str:
-        return ResourceKind(self.kind).label
+        return KIND_LABELS[self.kind]
+
+
+KIND_LABELS = dict(ResourceKind.choices)
 
 
 def _weekly_minutes(rows) -> dict[int, int]:
@@ -210,7 +219,9 @@ def utilisation_resources(*, period: Period) -> list[Resource]:
     first, last = weeks_of(period)
     found: dict[str, set[int]] = {}
     for kind, resource_id in (
-        WeeklyUtilisation.objects.filter(week__range=(first, last), sessions__gt=0)
+        # The key's index alone answers this (a resource whose sessions were all cancelled
+        # since keeps its column, at 0%).
+        WeeklyUtilisation.objects.filter(week__range=(first, last))
         .values_list("kind", "resource_id")
         .distinct()
         .order_by()

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Count, DateField, DurationField, ExpressionWrapper, F, Sum
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db.models.functions import TruncDate, TruncMonth, TruncWeek
 from django.utils import timezone
 
 # Plain strings, so the data migration can use them with historical models.
@@ -60,6 +61,12 @@ def _models():
     from treatments.reports.models import DailyAttendance, WeeklyUtilisation
 
     return DailyAttendance, WeeklyUtilisation
+
+
+def _value_model():
+    from treatments.reports.models import MonthlyPlanValue
+
+    return MonthlyPlanValue
 
 
 def apply(change: Contribution, sign: int) -> None:
@@ -125,6 +132,135 @@ def after_delete(sender, instance, **kwargs) -> None:
 
 def after_bulk_write(sender, **kwargs) -> None:
     rebuild()
+    rebuild_plan_value()
+
+
+# --- Plan status changes: the value of plans per month -----------------------------------------
+
+VALUE_STATUSES = ("presented", "accepted", "completed")
+CHANGE_TRACKED = ("plan_id", "kind", "to_status", "at", "treatment_id", "plan_total")
+
+
+@dataclass(frozen=True)
+class ValueKey:
+    plan_id: int
+    month: date
+    treatment_id: int
+    to_status: str
+    total: Decimal
+
+    def group(self) -> dict:
+        return {"month": self.month, "treatment_id": self.treatment_id, "to_status": self.to_status}
+
+
+def value_key(values: dict | None) -> ValueKey | None:
+    """What a status change counts in MonthlyPlanValue, or None when it counts nothing."""
+    if not values or values.get("kind") != "status":
+        return None
+    if values.get("to_status") not in VALUE_STATUSES or not isinstance(values.get("at"), datetime):
+        return None
+    return ValueKey(
+        plan_id=values["plan_id"],
+        month=timezone.localtime(values["at"]).date().replace(day=1),
+        treatment_id=values.get("treatment_id") or 0,
+        to_status=values["to_status"],
+        total=values.get("plan_total") or Decimal(0),
+    )
+
+
+def _month_bounds(month: date) -> tuple[datetime, datetime]:
+    tz = timezone.get_current_timezone()
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return (
+        datetime.combine(month, time.min, tzinfo=tz),
+        datetime.combine(following, time.min, tzinfo=tz),
+    )
+
+
+def _plan_counted_elsewhere(sender, key: ValueKey, exclude_pk) -> bool:
+    """Whether another change of the same plan already counts it in the key's group."""
+    first, after = _month_bounds(key.month)
+    others = sender._default_manager.filter(
+        plan_id=key.plan_id,
+        kind="status",
+        to_status=key.to_status,
+        at__gte=first,
+        at__lt=after,
+    ).exclude(pk=exclude_pk)
+    if key.treatment_id:
+        others = others.filter(treatment_id=key.treatment_id)
+    else:
+        others = others.filter(treatment_id__isnull=True)
+    return others.exists()
+
+
+def apply_value(sender, key: ValueKey, sign: int, exclude_pk) -> None:
+    model = _value_model()
+    model.objects.bulk_create([model(**key.group())], ignore_conflicts=True)
+    plans = 0 if _plan_counted_elsewhere(sender, key, exclude_pk) else sign
+    model.objects.filter(**key.group()).update(
+        plans=F("plans") + plans, value=F("value") + sign * key.total
+    )
+
+
+def change_before_save(sender, instance, raw=False, **kwargs) -> None:
+    instance._report_before = None
+    if raw or instance._state.adding or instance.pk is None:
+        return
+    instance._report_before = (
+        sender._default_manager.filter(pk=instance.pk).values(*CHANGE_TRACKED).first()
+    )
+
+
+def change_after_save(sender, instance, raw=False, **kwargs) -> None:
+    if raw:
+        return
+    old = value_key(getattr(instance, "_report_before", None))
+    new = value_key({name: getattr(instance, name) for name in CHANGE_TRACKED})
+    if old == new:
+        return
+    with transaction.atomic():
+        if old is not None:
+            apply_value(sender, old, -1, instance.pk)
+        if new is not None:
+            apply_value(sender, new, 1, instance.pk)
+
+
+def change_after_delete(sender, instance, **kwargs) -> None:
+    old = value_key({name: getattr(instance, name) for name in CHANGE_TRACKED})
+    if old is not None:
+        apply_value(sender, old, -1, instance.pk)
+
+
+def rebuild_plan_value(change_model=None, value_model=None) -> int:
+    """Recompute MonthlyPlanValue from the status changes; returns the rows written."""
+    if change_model is None:
+        from treatments.plans.models import PlanStatusChange as change_model
+    if value_model is None:
+        value_model = _value_model()
+    with transaction.atomic():
+        value_model.objects.all().delete()
+        rows = (
+            change_model._default_manager.filter(kind="status", to_status__in=VALUE_STATUSES)
+            .annotate(month=TruncMonth("at", output_field=DateField()))
+            .values("month", "treatment_id", "to_status")
+            .annotate(plans=Count("plan_id", distinct=True), value=Sum("plan_total"))
+            .order_by()
+        )
+        written = 0
+        for batch in _batched(
+            value_model(
+                month=r["month"],
+                treatment_id=r["treatment_id"] or 0,
+                to_status=r["to_status"],
+                plans=r["plans"],
+                value=r["value"] or Decimal(0),
+            )
+            for r in rows.iterator()
+        ):
+            value_model.objects.bulk_create(batch)
+            written += len(batch)
+    return written
 
 
 # --- Rebuilding from the appointments --------------------------------------------------------

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 from clinic.permissions import staff_permission_required
@@ -49,6 +50,25 @@ class Table:
     chart: str = ""
     note: str = ""
     pager: Pager | None = None
+
+    @property
+    def body(self) -> str:
+        """The rows as table HTML, every cell escaped (a Link becomes an anchor): built here
+        because a report's table has hundreds of cells, each a dozen template lookups."""
+        return format_html_join(
+            "\n",
+            "<tr>{}</tr>",
+            (
+                (format_html_join("", "<td>{}</td>", ((_cell(c),) for c in row)),)
+                for row in self.rows
+            ),
+        )
+
+
+def _cell(value) -> str:
+    if isinstance(value, Link):
+        return format_html('<a href="{}">{}</a>', value.url, value.text)
+    return conditional_escape(value)
 
 
 def pct(value: float | None) -> str:
@@ -135,6 +155,8 @@ def _value_table(period: sel.Period) -> Table:
         "Value of plans by month and treatment",
         ["Month", "Treatment"]
         + [f"{s.capitalize()} ({kind})" for s in statuses for kind in ("plans", "value")],
+        note="Whole months, for every month the period touches. A plan counts in the month "
+        "its status changed, at its total then.",
     )
     for r in rows:
         cells: list = [r.month.strftime("%b %Y"), r.treatment]

@@ -42,7 +42,11 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="planstatuschange",
-            index=models.Index(fields=["at"], name="plan_change_at_idx"),
+            index=models.Index(
+                fields=["at"],
+                include=["kind", "to_status", "plan"],
+                name="plan_change_at_idx",
+            ),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -14,7 +14,11 @@ def hbars(title: str, bars: Sequence[tuple[str, float, str]], *, high: float | N
     if not bars:
         return ""
     high = high or max((v for _, v, _ in bars), default=0) or 1.0
-    row, label_w, bar_w, width = 34, 220, 420, 760
+    # Wide enough for the longest label (about 8.5 units a character at this size).
+    longest = max(len(label) for label, _, _ in bars)
+    row, bar_w = 34, 420
+    label_w = min(max(220, int(longest * 8.5) + 16), 400)
+    width = label_w + bar_w + 120
     height = 40 + row * len(bars)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '

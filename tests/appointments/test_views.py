@@ -372,13 +372,14 @@ def test_week_calendar_stays_within_a_fixed_number_of_queries(
 
     fill(3)
     # 1 the session, 2 the user, 3-4 the user's permissions (user and group), 5 the providers,
-    # 6 the rooms, 7 the devices (the resource picker), 8 the week's appointments with their
-    # patient, treatment, session, provider, room and device, 9 the opening hours (the time
-    # axis), 10 the user's role names (the header badge)
-    with django_assert_num_queries(10):
+    # 6 the rooms, 7 the devices (the resource picker), 8 whether everyone's blocks fit (their
+    # ids), 9 the week's appointments with their patient, treatment, session, provider, room
+    # and device, 10 the opening hours (the time axis), 11 the user's role names (the header
+    # badge)
+    with django_assert_num_queries(11):
         small = client.get(url)
     fill(30)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         large = client.get(url)
     assert small.context["count"] == 3
     assert large.context["count"] == 33
@@ -402,7 +403,7 @@ def test_everyones_calendar_past_the_draw_cap_gives_counts_and_one_resource_is_d
     url = reverse("appointments:calendar")
     week = {"view": "week", "date": monday.isoformat()}
     client.get(url, week)
-    # As drawn (10 queries), plus each day's count instead of the blocks.
+    # As drawn (11 queries), with each day's count in place of the blocks.
     with django_assert_num_queries(11):
         response = client.get(url, week)
     text = response.content.decode()

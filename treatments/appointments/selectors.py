@@ -314,10 +314,10 @@ def calendar_resources() -> dict[str, list[tuple[int, str]]]:
     """Choices for the calendar's resource picker (3 queries)."""
     User = get_user_model()
     providers = [
-        (u.pk, u.get_full_name() or u.get_username())
-        for u in User.objects.filter(provider_profile__active=True)
-        .only("pk", "first_name", "last_name", "username")
+        (pk, f"{first} {last}".strip() or username)
+        for pk, first, last, username in User.objects.filter(provider_profile__active=True)
         .order_by("first_name", "last_name", "username")
+        .values_list("pk", "first_name", "last_name", User.USERNAME_FIELD)
     ]
     return {
         "provider": providers,
@@ -364,16 +364,24 @@ def calendar_appointments(
     start: datetime,
     end: datetime,
     resource: tuple[str, int] | None = None,
-    limit: int | None = None,
+    ids: list[int] | None = None,
 ) -> list[dict]:
     """Active appointments overlapping [start, end) as dicts of what a block shows: one
-    query, only the columns the calendar draws; the first `limit` of them when given."""
+    query, only the columns the calendar draws; only those of `ids` when given."""
     qs = Appointment.objects.filter(overlapping(start, end), status__in=ACTIVE_STATUSES)
     if resource:
         kind, pk = resource
         qs = qs.filter(**{f"{kind}_id": pk})
-    qs = qs.order_by("start", "pk").values(*CALENDAR_FIELDS)
-    return list(qs[:limit] if limit is not None else qs)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return list(qs.order_by("start", "pk").values(*CALENDAR_FIELDS))
+
+
+def calendar_appointment_ids(*, start: datetime, end: datetime, limit: int) -> list[int]:
+    """The first `limit` active appointments overlapping [start, end), by start: their ids
+    only (one query on the appointments alone)."""
+    qs = Appointment.objects.filter(overlapping(start, end), status__in=ACTIVE_STATUSES)
+    return list(qs.order_by("start", "pk").values_list("pk", flat=True)[:limit])
 
 
 def calendar_day_counts(*, start: datetime, end: datetime) -> dict[date, int]:
@@ -475,15 +483,19 @@ def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
     if query.resource and query.resource not in names:
         raise Http404
     start, end = day_bounds(query.days[0], query.days[-1])
-    cap = None if query.resource else DRAW_CAP
-    rows = calendar_appointments(
-        start=start, end=end, resource=query.resource, limit=None if cap is None else cap + 1
-    )
     day_counts = None
-    if cap is not None and len(rows) > cap:
-        counts = calendar_day_counts(start=start, end=end)
-        day_counts = [(day, counts.get(day, 0)) for day in query.days]
-        rows = []
+    if query.resource:
+        rows = calendar_appointments(start=start, end=end, resource=query.resource)
+    else:
+        # Everyone's: first whether the blocks fit, from the appointments' index alone
+        # (joining every row's patient and treatment before the limit cost 100 ms at scale).
+        ids = calendar_appointment_ids(start=start, end=end, limit=DRAW_CAP + 1)
+        if len(ids) > DRAW_CAP:
+            counts = calendar_day_counts(start=start, end=end)
+            day_counts = [(day, counts.get(day, 0)) for day in query.days]
+            rows = []
+        else:
+            rows = calendar_appointments(start=start, end=end, ids=ids)
     if query.by_provider and day_counts is None:
         specs = grid.provider_columns(query.day, resources["provider"])
     else:

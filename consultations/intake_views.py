@@ -242,10 +242,9 @@ def intake_review(request, token: str):
     closed = _closed(request, intake)
     if closed:
         return closed
-    steps = selectors.questionnaire_steps(questionnaire=intake.questionnaire)
-    answers = intake.draft or {}
     missing: dict[str, str] = {}
     if request.method == "POST":
+        # The service reads the questionnaire itself; the page reads it only to show again.
         try:
             services.intake_submit(intake=intake)
         except services.IntakeClosed:
@@ -254,6 +253,8 @@ def intake_review(request, token: str):
             missing = {key: msgs[0] for key, msgs in exc.message_dict.items()}
         else:
             return redirect("consultations:intake-done", token=token)
+    steps = selectors.questionnaire_steps(questionnaire=intake.questionnaire)
+    answers = intake.draft or {}
     missing = missing or {
         k: REQUIRED_MESSAGE for k in missing_required(selectors.all_questions(steps), answers)
     }

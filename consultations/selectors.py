@@ -28,6 +28,7 @@ from consultations.models import (
     ScreeningRule,
     Section,
 )
+from consultations.models import Choice as ChoiceRow
 from consultations.questionnaire import (
     Choice,
     QuestionDef,
@@ -227,45 +228,78 @@ def questionnaire_current(*, slug: str = "intake") -> Questionnaire | None:
     )
 
 
-def _question_def(question: Question, section_title: str) -> QuestionDef:
-    show_if = None
-    if question.show_if_question_id:
-        show_if = ShowIf(question.show_if_question.key, question.show_if_value)
-    return QuestionDef(
-        key=question.key,
-        text=question.text,
-        type=QuestionType(question.type),
-        required=question.required,
-        choices=tuple(Choice(c.value, c.label) for c in question.choices.all()),
-        unit=question.unit,
-        min_value=question.min_value,
-        max_value=question.max_value,
-        show_if=show_if,
-        rules=tuple(
-            Rule(r.value, r.condition.code, Severity(r.severity), r.condition.name)
-            for r in question.rules.all()
-        ),
-        section=section_title,
-        help_text=question.help_text,
-    )
-
-
 def questionnaire_steps(*, questionnaire: Questionnaire) -> list[Step]:
-    """The questionnaire as pure definitions, one step per section (a fixed 4 queries)."""
-    questions = Question.objects.select_related("show_if_question").prefetch_related(
-        "choices", Prefetch("rules", queryset=ScreeningRule.objects.select_related("condition"))
+    """The questionnaire as pure definitions, one step per section (a fixed 4 queries of
+    flat rows: every intake page and submission reads it, and per-question prefetching
+    cost more than the rows)."""
+    part = {"question__section__questionnaire": questionnaire}
+    choices: dict[int, list[Choice]] = {}
+    for question_id, value, label in (
+        ChoiceRow.objects.filter(**part)
+        .order_by("order", "pk")
+        .values_list("question_id", "value", "label")
+    ):
+        choices.setdefault(question_id, []).append(Choice(value, label))
+    rules: dict[int, list[Rule]] = {}
+    for question_id, value, code, severity, name in (
+        ScreeningRule.objects.filter(**part)
+        .order_by("pk")
+        .values_list("question_id", "value", "condition__code", "severity", "condition__name")
+    ):
+        rules.setdefault(question_id, []).append(Rule(value, code, Severity(severity), name))
+    sections = list(
+        Section.objects.filter(questionnaire=questionnaire)
+        .order_by("order", "pk")
+        .values_list("pk", "title", "intro")
     )
-    sections = Section.objects.filter(questionnaire=questionnaire).prefetch_related(
-        Prefetch("questions", queryset=questions)
-    )
+    titles = {pk: title for pk, title, _ in sections}
+    by_section: dict[int, list[QuestionDef]] = {}
+    for q in (
+        Question.objects.filter(section__questionnaire=questionnaire)
+        .order_by("order", "pk")
+        .values(
+            "pk",
+            "section_id",
+            "key",
+            "text",
+            "type",
+            "required",
+            "unit",
+            "min_value",
+            "max_value",
+            "show_if_question_id",
+            "show_if_question__key",
+            "show_if_value",
+            "help_text",
+        )
+    ):
+        show_if = None
+        if q["show_if_question_id"]:
+            show_if = ShowIf(q["show_if_question__key"], q["show_if_value"])
+        by_section.setdefault(q["section_id"], []).append(
+            QuestionDef(
+                key=q["key"],
+                text=q["text"],
+                type=QuestionType(q["type"]),
+                required=q["required"],
+                choices=tuple(choices.get(q["pk"], ())),
+                unit=q["unit"],
+                min_value=q["min_value"],
+                max_value=q["max_value"],
+                show_if=show_if,
+                rules=tuple(rules.get(q["pk"], ())),
+                section=titles[q["section_id"]],
+                help_text=q["help_text"],
+            )
+        )
     return [
         Step(
             number=number,
-            title=section.title,
-            intro=section.intro,
-            questions=tuple(_question_def(q, section.title) for q in section.questions.all()),
+            title=title,
+            intro=intro,
+            questions=tuple(by_section.get(pk, ())),
         )
-        for number, section in enumerate(sections, start=1)
+        for number, (pk, title, intro) in enumerate(sections, start=1)
     ]
 
 

@@ -475,9 +475,11 @@ DRAW_CAP = 400
 
 
 def calendar_page(*, query: grid.CalendarQuery, today: date) -> CalendarPage:
-    """The calendar for a day or a week, everyone's or one resource's, laid out (5 queries:
-    the resource picker's 3, the appointments with everything a block shows, the hours).
-    404 for a resource that does not exist or is inactive."""
+    """The calendar for a day or a week, everyone's or one resource's, laid out (5 queries for
+    one resource: the resource picker's 3, the appointments with everything a block shows,
+    the hours; 6 for everyone: first the ids, to see whether the blocks fit under DRAW_CAP,
+    and past it each day's count instead of the blocks). 404 for a resource that does not
+    exist or is inactive."""
     resources = calendar_resources()
     names = resource_names(resources)
     if query.resource and query.resource not in names:

@@ -304,7 +304,7 @@ def test_the_page_draws_its_charts_as_svg(data, clinic_admin, client_for):
 
 
 # Every page: the session, the user, the user's and the groups' permissions, the roles in the
-# header (5); then the report's own: funnel 4 + value 2 + attendance 2 (the daily totals, and
+# header (5); then the report's own: funnel 2 + value 2 + attendance 2 (the daily totals, and
 # today's sessions so far); utilisation: its resources 1 + their names 3 (providers, rooms,
 # devices) + their weekly totals 1 + 2 tables of hours; outcomes 1.
 PAGE = 5
@@ -312,7 +312,7 @@ PAGE = 5
 
 @pytest.mark.parametrize(
     ("url", "queries"),
-    [(BUSINESS, PAGE + 4 + 2 + 2), (UTILISATION, PAGE + 1 + 3 + 1 + 2), (OUTCOMES, PAGE + 1)],
+    [(BUSINESS, PAGE + 2 + 2 + 2), (UTILISATION, PAGE + 1 + 3 + 1 + 2), (OUTCOMES, PAGE + 1)],
 )
 def test_each_report_takes_a_fixed_number_of_queries(
     data, provider, clinic_admin, client_for, django_assert_num_queries, url, queries
